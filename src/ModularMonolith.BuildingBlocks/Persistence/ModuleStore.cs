@@ -1,0 +1,50 @@
+using JasperFx;
+using JasperFx.Events;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Weasel.Core;
+using Wolverine.Marten;
+
+namespace ModularMonolith.BuildingBlocks.Persistence;
+
+/// <summary>
+/// How every module's Marten store is set up, so the three stores cannot drift apart. Each module gets its own
+/// ancillary store (ADR 0001): documents <b>and</b> event tables live in the module's schema, and Wolverine's
+/// envelope tables in the shared <see cref="MessagingSchema"/>, so a handler's events and outgoing messages
+/// commit in one transaction.
+/// </summary>
+public static class ModuleStore
+{
+    public const string MessagingSchema = "wolverine";
+
+    public static MartenServiceCollectionExtensions.MartenStoreExpression<TStore> AddModuleStore<TStore>(
+        this IServiceCollection services, string schema, Action<StoreOptions> configure)
+        where TStore : class, IDocumentStore
+    {
+        return services.AddMartenStore<TStore>(provider =>
+            {
+                var settings = provider.GetRequiredService<PersistenceSettings>();
+                var options = new StoreOptions();
+                options.Connection(settings.ConnectionString);
+                options.DatabaseSchemaName = schema;
+                options.Events.DatabaseSchemaName = schema;
+                options.AutoCreateSchemaObjects = settings.AutoCreate;
+
+                options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+                // Rich append mode: inline projections see the real stream version (our ETags), which the
+                // default QuickWithServerTimestamps mode leaves at 0.
+                options.Events.AppendMode = EventAppendMode.Rich;
+                // The async daemon's lock: the default multiplexed advisory lock throws with the DistributedLock
+                // stand-in and HotCold mode then retries forever without projecting (docs/adr/0002).
+                options.Events.UseAdvisoryLockTransaction = true;
+                options.Events.StreamIdentity = StreamIdentity.AsGuid;
+
+                configure(options);
+                return options;
+            })
+            .IntegrateWithWolverine(wolverine => wolverine.SchemaName = MessagingSchema);
+    }
+}
+
+/// <summary>Settings the host resolves once and every module store reads.</summary>
+public sealed record PersistenceSettings(string ConnectionString, AutoCreate AutoCreate);

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using ModularMonolith.BuildingBlocks.Http;
+using Scalar.AspNetCore;
+using Wolverine.Http;
+
+namespace ModularMonolith.Host.Wiring;
+
+/// <summary>The HTTP conventions every module's endpoints share (docs/architecture.md, "HTTP conventions").</summary>
+internal static class HttpApi
+{
+    /// <summary>Bodies larger than this are refused with 413 before they are read.</summary>
+    public const long MaxRequestBodyBytes = 64 * 1024;
+
+    public static WebApplicationBuilder AddHttpApi(this WebApplicationBuilder builder)
+    {
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+
+        builder.Services.ConfigureSystemTextJsonForWolverineOrMinimalApi(json =>
+        {
+            json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            // A misspelt field must not be silently ignored: unknown members are a 400.
+            json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        });
+
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+        });
+        builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+
+        builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer<BearerSecurityScheme>());
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("postgresql", tags: ["ready"]);
+        builder.Services.AddWolverineHttp();
+        return builder;
+    }
+
+    public static WebApplication UseHttpApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        // Kestrel enforces MaxRequestBodySize while reading; this refuses a declared oversize body up front,
+        // on any server (the in-memory test server has no such limit of its own).
+        app.Use((context, next) => context.Request.ContentLength > MaxRequestBodyBytes
+            ? throw new BadHttpRequestException($"The request body is larger than {MaxRequestBodyBytes} bytes.",
+                StatusCodes.Status413PayloadTooLarge)
+            : next(context));
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference("/docs").AllowAnonymous();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") })
+            .AllowAnonymous();
+
+        app.MapWolverineEndpoints(http =>
+        {
+            // Every endpoint needs a caller unless it says [AllowAnonymous] (sign-up, public reads).
+            http.RequireAuthorizeOnAll();
+        });
+        return app;
+    }
+}

@@ -1,0 +1,51 @@
+using JasperFx;
+using JasperFx.CodeGeneration;
+using ModularMonolith.BuildingBlocks.Persistence;
+using Npgsql;
+using Wolverine;
+using Wolverine.Postgresql;
+
+namespace ModularMonolith.Host.Wiring;
+
+/// <summary>Connection string, schema creation policy and Wolverine: the parts every module store shares.</summary>
+internal static class Messaging
+{
+    public const string ConnectionStringName = "Postgres";
+
+    public static WebApplicationBuilder AddPersistenceAndMessaging(this WebApplicationBuilder builder,
+        Action<WolverineOptions> addModules)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+            throw new InvalidOperationException(
+                $"ConnectionStrings:{ConnectionStringName} is not set (environment variable ConnectionStrings__{ConnectionStringName}). " +
+                "eng/run.sh sets it for you, starting a local PostgreSQL when none is configured.");
+
+        // Development creates and migrates schemas at start-up; elsewhere the schema is applied with `db-apply`.
+        var autoCreate = builder.Environment.IsDevelopment() ? AutoCreate.CreateOrUpdate : AutoCreate.None;
+        builder.Services.AddSingleton(new PersistenceSettings(connectionString, autoCreate));
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        builder.Host.UseWolverine(wolverine =>
+        {
+            // The main message store: inbox, outbox, scheduled messages and node records, shared by every module.
+            wolverine.PersistMessagesWithPostgresql(connectionString, ModuleStore.MessagingSchema);
+            wolverine.Durability.MessageStorageSchemaName = ModuleStore.MessagingSchema;
+            wolverine.AutoBuildMessageStorageOnStartup = autoCreate;
+
+            wolverine.Policies.AutoApplyTransactions();
+            wolverine.Policies.UseDurableLocalQueues();
+            wolverine.Policies.UseDurableInboxOnAllListeners();
+            wolverine.Policies.UseDurableOutboxOnAllSendingEndpoints();
+            // Two modules may handle the same message; each gets its own handler, queue and transaction.
+            wolverine.MultipleHandlerBehavior = MultipleHandlerBehavior.Separated;
+
+            wolverine.CodeGeneration.TypeLoadMode =
+                builder.Configuration.GetValue("Wolverine:TypeLoadMode", TypeLoadMode.Dynamic);
+
+            addModules(wolverine);
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,66 @@
+using Alba;
+using JasperFx;
+using JasperFx.CommandLine;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using ModularMonolith.Host.Auth;
+using Npgsql;
+using Wolverine;
+using Xunit;
+
+namespace ModularMonolith.Testing;
+
+/// <summary>
+/// The one place that starts the host for tests: the real Program, over HTTP (Alba), against a real PostgreSQL.
+/// Test assemblies share one instance through an xunit collection fixture.
+/// </summary>
+public abstract class AppFixture : IAsyncLifetime
+{
+    public const string SigningKey = "tests-only-signing-key-0123456789abcdef";
+
+    private TestDatabase? _database;
+
+    public IAlbaHost Host { get; private set; } = null!;
+    public string ConnectionString => _database!.ConnectionString;
+    public AuthOptions Auth { get; } = new() { SigningKey = SigningKey };
+
+    /// <summary>Names the database this assembly's tests get (recreated at each run).</summary>
+    protected abstract string DatabaseName { get; }
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync(DatabaseName);
+        JasperFxEnvironment.AutoStartHost = true;
+
+        Host = await AlbaHost.For<Program>(web =>
+        {
+            web.UseEnvironment("Development");
+            web.UseSetting("ConnectionStrings:Postgres", _database.ConnectionString);
+            web.UseSetting("Auth:SigningKey", SigningKey);
+            web.ConfigureServices(services =>
+            {
+                // One node, no leader election: the async daemon runs in-process right away.
+                services.RunWolverineInSoloMode();
+                services.DisableAllExternalWolverineTransports();
+            });
+        });
+    }
+
+    public string CustomerToken(Guid accountId) => AccessTokens.ForCustomer(Auth, accountId, DateTimeOffset.UtcNow);
+    public string AdminToken() => AccessTokens.ForAdmin(Auth, DateTimeOffset.UtcNow);
+
+    /// <summary>Counts rows in a table, for tests that assert a rejected request wrote nothing.</summary>
+    public async Task<long> CountRowsAsync(string qualifiedTable)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"select count(*) from {qualifiedTable}", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Host is not null) await Host.DisposeAsync();
+        if (_database is not null) await _database.DisposeAsync();
+    }
+}
