@@ -18,7 +18,8 @@
 #   MM_PG_PORT      TCP port on 127.0.0.1 (default 55432)
 #   MM_PG_PASSWORD  password of the `postgres` role (default postgres; must not contain ';')
 #   MM_PG_FAST=1    fsync/synchronous_commit/full_page_writes off — for tests only. Benchmarks and normal
-#                   runs must keep the durable defaults (applies on the start that launches the server).
+#                   runs must keep the durable defaults: a start without MM_PG_FAST=1 finding a fast server
+#                   running restarts it durable; a start with it accepts a running durable server.
 #
 # Server binaries (initdb, pg_ctl, ≥ 15) come from PATH or /usr/lib/postgresql/*/bin; when missing and
 # running as root with apt-get, `apt-get install postgresql` is run. PostgreSQL refuses to run as root:
@@ -235,6 +236,9 @@ clean_stale() {
     log "removing stale $DATA/postmaster.pid"
     rm -f "$DATA/postmaster.pid"
   fi
+  # The socket's lock file names the dead postmaster too; the server would refuse it while that pid
+  # still exists (e.g. as an unreaped zombie). run/ belongs to this cluster alone.
+  rm -f "$RUN"/.s.PGSQL.*
 }
 
 wait_ready() { # the postmaster may still be starting (line 8 of postmaster.pid: starting|ready|...)
@@ -305,12 +309,26 @@ cmd_start() {
     wait_ready || die "server (pid $(postmaster_pid)) is running but not ready; see $LOGFILE"
     local port
     port=$(running_port)
+    # A server started with MM_PG_FAST=1 (e.g. by eng/test.sh) must not serve a durable start (eng/run.sh,
+    # benchmarks): restart it with the defaults. The other way round, a durable server is fine for tests.
+    if [[ ${MM_PG_FAST:-0} != 1 ]] &&
+      [[ $(as_pg "$PSQL" -X -At -h "$RUN" -p "$port" -U postgres -d postgres -c 'SHOW fsync' 2>/dev/null) == off ]]; then
+      log "running with MM_PG_FAST settings (fsync off); restarting with durable settings"
+      as_pg "$BIN/pg_ctl" -D "$DATA" -m fast -w -t 60 stop >&2 || die "pg_ctl stop failed"
+      clean_stale
+      cmd_start_stopped
+      return 0
+    fi
     [[ $port == "$PG_PORT" ]] || log "warning: already running on port $port (not MM_PG_PORT=$PG_PORT); stop it to change"
     log "already running (pid $(postmaster_pid)), data $DATA"
     connection_string "$port"
     return 0
   fi
   clean_stale
+  cmd_start_stopped
+}
+
+cmd_start_stopped() {
   if port_busy "$PG_PORT"; then
     die "127.0.0.1:$PG_PORT is already in use by another process (another checkout's server? stop it, or set MM_PG_PORT)"
   fi

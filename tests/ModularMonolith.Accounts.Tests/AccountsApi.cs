@@ -23,16 +23,21 @@ public sealed class AccountsApp : AppFixture
 
     public static string UniqueEmail() => $"ada.{Guid.NewGuid():N}@example.com";
 
-    public Task<long> EventCountAsync() => CountRowsAsync("accounts.mt_events");
-    public Task<long> StreamCountAsync() => CountRowsAsync("accounts.mt_streams");
+    // A rolled-back append makes Marten record a "tombstone" event (in its own stream) for the sequence numbers the
+    // failed transaction consumed, so the async daemon does not wait on the gap. It is bookkeeping, not a domain
+    // event, so "nothing written" counts everything else.
+    public Task<long> EventCountAsync() => CountRowsAsync("accounts.mt_events where type <> 'tombstone'");
+    public Task<long> StreamCountAsync() =>
+        CountRowsAsync("accounts.mt_streams s where exists (select 1 from accounts.mt_events e where e.stream_id = s.id and e.type <> 'tombstone')");
+    public Task<long> DocumentCountAsync() => CountRowsAsync("accounts.mt_doc_account");
     public Task<long> OutboxCountAsync() => CountRowsAsync("wolverine.wolverine_outgoing_envelopes");
 
-    /// <summary>Asserts that running <paramref name="request"/> wrote no event, stream or outgoing message.</summary>
+    /// <summary>Asserts that running <paramref name="request"/> wrote no event, stream, document or outgoing message.</summary>
     public async Task ShouldWriteNothing(Func<Task> request)
     {
-        var before = (await EventCountAsync(), await StreamCountAsync(), await OutboxCountAsync());
+        var before = (await EventCountAsync(), await StreamCountAsync(), await DocumentCountAsync(), await OutboxCountAsync());
         await request();
-        (await EventCountAsync(), await StreamCountAsync(), await OutboxCountAsync()).ShouldBe(before);
+        (await EventCountAsync(), await StreamCountAsync(), await DocumentCountAsync(), await OutboxCountAsync()).ShouldBe(before);
     }
 }
 

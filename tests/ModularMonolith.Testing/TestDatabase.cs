@@ -31,9 +31,11 @@ public sealed class TestDatabase : IAsyncDisposable
         if (!string.IsNullOrWhiteSpace(server))
             return new TestDatabase(await RecreateDatabaseAsync(server, name), null);
 
-        var container = new PostgreSqlBuilder("postgres:16-alpine").Build();
+        PostgreSqlContainer container;
         try
         {
+            // Build() already asks Docker for its endpoint, so it belongs inside the try as well.
+            container = new PostgreSqlBuilder("postgres:16-alpine").Build();
             await container.StartAsync();
         }
         catch (DockerUnavailableException e)

@@ -58,8 +58,16 @@ public sealed class ProblemDetailsExceptionHandler(
 
         switch (exception)
         {
+            case RequestRefused refused:
+                var refusal = Problem(refused.Status, refused.Title, refused.Message);
+                if (refused.Field is not null)
+                    refusal.Extensions["errors"] = new Dictionary<string, string[]> { [refused.Field] = [refused.Message] };
+                return refusal;
+
             case RuleViolation violation:
-                return Problem(StatusCodes.Status409Conflict, "The request breaks a business rule.", violation.Message);
+                var conflict = Problem(StatusCodes.Status409Conflict, "The request breaks a business rule.", violation.Message);
+                foreach (var (name, value) in violation.Facts) conflict.Extensions[name] = value;
+                return conflict;
 
             case ConcurrencyException or ConcurrentUpdateException:
                 return context.Request.Headers.IfMatch.Count > 0

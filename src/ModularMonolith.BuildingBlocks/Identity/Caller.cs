@@ -20,4 +20,10 @@ public sealed record Caller(Guid? AccountId, bool IsAdmin)
 
     /// <summary>Admins may act on every account; a customer only on its own.</summary>
     public bool MayActFor(Guid accountId) => IsAdmin || AccountId == accountId;
+
+    /// <summary>Refuses with 403 unless the caller is the owner of <paramref name="accountId"/> or an admin.</summary>
+    public void EnsureMayActFor(Guid accountId, string what)
+    {
+        if (!MayActFor(accountId)) throw Http.RequestRefused.NotYours(what);
+    }
 }

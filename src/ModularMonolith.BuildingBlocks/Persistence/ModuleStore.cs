@@ -42,7 +42,13 @@ public static class ModuleStore
                 configure(options);
                 return options;
             })
-            .IntegrateWithWolverine(wolverine => wolverine.SchemaName = MessagingSchema);
+            .IntegrateWithWolverine(wolverine =>
+            {
+                wolverine.SchemaName = MessagingSchema;
+                // Wolverine runs the async projections as agents spread over the nodes (Solo mode: all here).
+                // This also avoids the daemon's multiplexed advisory lock (docs/adr/0002).
+                wolverine.UseWolverineManagedEventSubscriptionDistribution = true;
+            });
     }
 }
 

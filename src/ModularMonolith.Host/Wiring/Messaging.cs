@@ -1,4 +1,5 @@
 using JasperFx;
+using Wolverine.ErrorHandling;
 using JasperFx.CodeGeneration;
 using ModularMonolith.BuildingBlocks.Persistence;
 using Npgsql;
@@ -40,6 +41,15 @@ internal static class Messaging
             wolverine.Policies.UseDurableOutboxOnAllSendingEndpoints();
             // Two modules may handle the same message; each gets its own handler, queue and transaction.
             wolverine.MultipleHandlerBehavior = MultipleHandlerBehavior.Separated;
+
+            // A message handler that loses an optimistic-concurrency race, or meets a database blip, tries again;
+            // its work is idempotent (e.g. debits per order), so a retry cannot do it twice.
+            wolverine.OnException<ConcurrencyException>()
+                .RetryWithCooldown(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100),
+                    TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(500));
+            wolverine.OnException<NpgsqlException>()
+                .RetryWithCooldown(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5))
+                .Then.ScheduleRetry(TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1));
 
             wolverine.CodeGeneration.TypeLoadMode =
                 builder.Configuration.GetValue("Wolverine:TypeLoadMode", TypeLoadMode.Dynamic);

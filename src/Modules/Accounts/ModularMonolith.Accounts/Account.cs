@@ -1,4 +1,10 @@
+using System.Collections.Immutable;
+using ModularMonolith.Accounts.ChangingContactDetails;
+using ModularMonolith.Accounts.ClosingAccount;
+using ModularMonolith.Accounts.Depositing;
 using ModularMonolith.Accounts.OpeningAccount;
+using ModularMonolith.Accounts.PayingForOrders;
+using ModularMonolith.Accounts.Withdrawing;
 
 namespace ModularMonolith.Accounts;
 
@@ -9,12 +15,61 @@ public enum AccountStatus
 }
 
 /// <summary>
-/// A customer's account: who they are and the money they hold. State is a fold over the account's events;
-/// it changes only in <c>Create</c>/<c>Apply</c>. Decisions live beside the use case that makes them
-/// (e.g. <see cref="OpenAccount"/>) as functions of (state, command) → events.
+/// A customer's account: who they are and the money they hold, never below zero. State is a fold over the
+/// account's events and changes only in <c>Create</c>/<c>Apply</c>. Decisions live beside the use case that makes
+/// them (e.g. <see cref="DepositFundsEndpoint.Decide"/>), as functions of (state, command) → events.
+/// The account remembers every order it has debited, declined or refunded, which is what makes paying for an order
+/// idempotent by construction.
+/// It is also its own inline snapshot (AccountsModule): stored in the transaction that appends its events, so reads
+/// see every write, writes load one document instead of replaying the stream, and the unique email index sits on it.
 /// </summary>
-public sealed record Account(Guid Id, string Name, string Email, string Phone, decimal Balance, AccountStatus Status)
+public sealed record Account(
+    Guid Id,
+    string Name,
+    string Email,
+    string Phone,
+    decimal Balance,
+    AccountStatus Status,
+    DateTimeOffset OpenedAt,
+    ImmutableDictionary<Guid, decimal> DebitedOrders,
+    ImmutableDictionary<Guid, OrderPaymentDeclined> DeclinedOrders,
+    ImmutableDictionary<Guid, decimal> RefundedOrders)
 {
+    /// <summary>The stream version this state reflects; Marten sets it. It is the account's ETag.</summary>
+    public int Version { get; set; }
+
+    public bool IsClosed => Status == AccountStatus.Closed;
+
     public static Account Create(AccountOpened opened) =>
-        new(opened.AccountId, opened.Name, opened.Email, opened.Phone, 0m, AccountStatus.Open);
+        new(opened.AccountId, opened.Name, opened.Email, opened.Phone, 0m, AccountStatus.Open, opened.OpenedAt,
+            ImmutableDictionary<Guid, decimal>.Empty, ImmutableDictionary<Guid, OrderPaymentDeclined>.Empty,
+            ImmutableDictionary<Guid, decimal>.Empty);
+
+    public Account Apply(FundsDeposited e) => this with { Balance = Balance + e.Amount };
+    public Account Apply(FundsWithdrawn e) => this with { Balance = Balance - e.Amount };
+    public Account Apply(ContactDetailsChanged e) => this with { Email = e.Email, Phone = e.Phone };
+    public Account Apply(AccountClosed _) => this with { Status = AccountStatus.Closed };
+
+    public Account Apply(OrderPaymentDebited e) =>
+        this with { Balance = Balance - e.Amount, DebitedOrders = DebitedOrders.SetItem(e.OrderId, e.Amount) };
+
+    public Account Apply(OrderPaymentDeclined e) => this with { DeclinedOrders = DeclinedOrders.SetItem(e.OrderId, e) };
+
+    public Account Apply(OrderPaymentRefunded e) =>
+        this with { Balance = Balance + e.Amount, RefundedOrders = RefundedOrders.SetItem(e.OrderId, e.Amount) };
+
+    /// <summary>The same fold, for callers that hold events as objects (time travel, tests).</summary>
+    public static Account Fold(Account? state, object @event) => (state, @event) switch
+    {
+        (null, AccountOpened e) => Create(e),
+        (null, _) => throw new InvalidOperationException($"An account stream must start with {nameof(AccountOpened)}."),
+        (_, FundsDeposited e) => state.Apply(e),
+        (_, FundsWithdrawn e) => state.Apply(e),
+        (_, ContactDetailsChanged e) => state.Apply(e),
+        (_, AccountClosed e) => state.Apply(e),
+        (_, OrderPaymentDebited e) => state.Apply(e),
+        (_, OrderPaymentDeclined e) => state.Apply(e),
+        (_, OrderPaymentRefunded e) => state.Apply(e),
+        _ => state
+    };
 }

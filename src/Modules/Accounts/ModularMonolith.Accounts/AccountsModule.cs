@@ -2,7 +2,7 @@ using JasperFx.Events.Projections;
 using Marten;
 using Marten.Schema;
 using Microsoft.Extensions.DependencyInjection;
-using ModularMonolith.Accounts.GettingAccount;
+using ModularMonolith.Accounts.GettingStatement;
 using ModularMonolith.BuildingBlocks.Http;
 using ModularMonolith.BuildingBlocks.Persistence;
 using Wolverine;
@@ -11,7 +11,7 @@ namespace ModularMonolith.Accounts;
 
 /// <summary>
 /// The Accounts module owns customers' accounts and their money: the <c>accounts</c> schema (event streams of
-/// <see cref="Account"/>, the <see cref="AccountDetails"/> view). Other modules reach it only through
+/// <see cref="Account"/>, its inline snapshot, the async <see cref="AccountStatement"/>). Other modules reach it only through
 /// ModularMonolith.Accounts.Contracts messages.
 /// </summary>
 public static class AccountsModule
@@ -23,9 +23,10 @@ public static class AccountsModule
     {
         services.AddModuleStore<IAccountsStore>(Schema, store =>
         {
-            store.Projections.Add<AccountDetailsProjection>(ProjectionLifecycle.Inline);
-            // Email uniqueness is enforced here, by PostgreSQL, in the transaction that appends AccountOpened.
-            store.Schema.For<AccountDetails>().Index(x => x.Email, index =>
+            store.Projections.Snapshot<Account>(SnapshotLifecycle.Inline);
+            store.Projections.Add<AccountStatementProjection>(ProjectionLifecycle.Async);
+            // Email uniqueness is enforced here, by PostgreSQL, in the transaction that appends the event.
+            store.Schema.For<Account>().Index(x => x.Email, index =>
             {
                 index.Name = EmailIndex;
                 index.IsUnique = true;

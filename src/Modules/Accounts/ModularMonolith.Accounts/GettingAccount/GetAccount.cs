@@ -1,9 +1,7 @@
 using Marten;
-using Marten.Events.Aggregation;
-using JasperFx;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using ModularMonolith.Accounts.OpeningAccount;
+using ModularMonolith.BuildingBlocks.EventSourcing;
 using ModularMonolith.BuildingBlocks.Http;
 using ModularMonolith.BuildingBlocks.Identity;
 using Wolverine.Http;
@@ -11,49 +9,42 @@ using Wolverine.Marten;
 
 namespace ModularMonolith.Accounts.GettingAccount;
 
-/// <summary>
-/// The account as its owner sees it, kept by an inline projection: written in the same transaction as the
-/// events, so a read right after a write sees it. <see cref="Version"/> is the stream version (the ETag).
-/// </summary>
-public sealed class AccountDetails : IRevisioned
+/// <summary>The account as its owner sees it. <see cref="Version"/> is the stream version, also sent as the ETag.</summary>
+public sealed record AccountView(
+    Guid Id,
+    string Name,
+    string Email,
+    string Phone,
+    decimal Balance,
+    AccountStatus Status,
+    DateTimeOffset OpenedAt,
+    long Version)
 {
-    public Guid Id { get; set; }
-    public string Name { get; set; } = "";
-    public string Email { get; set; } = "";
-    public string Phone { get; set; } = "";
-    public decimal Balance { get; set; }
-    public AccountStatus Status { get; set; }
-    public DateTimeOffset OpenedAt { get; set; }
-    public int Version { get; set; }
-}
-
-public sealed class AccountDetailsProjection : SingleStreamProjection<AccountDetails, Guid>
-{
-    public static AccountDetails Create(AccountOpened opened) => new()
-    {
-        Id = opened.AccountId,
-        Name = opened.Name,
-        Email = opened.Email,
-        Phone = opened.Phone,
-        Status = AccountStatus.Open,
-        OpenedAt = opened.OpenedAt
-    };
+    public static AccountView Of(Account account) => new(account.Id, account.Name, account.Email, account.Phone,
+        account.Balance, account.Status, account.OpenedAt, account.Version);
 }
 
 [MartenStore(typeof(IAccountsStore))]
 public static class GetAccountEndpoint
 {
+    /// <summary>
+    /// Now: the inline snapshot, as fresh as the last write. With <c>?version=N</c> or <c>?asOf=instant</c>: the
+    /// account as it was then, folded live from its events up to that point (Marten's AggregateStreamAsync).
+    /// </summary>
     [WolverineGet("/api/accounts/{id}", OperationId = "GetAccount")]
-    [ProducesResponseType<AccountDetails>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Get(Guid id, IQuerySession session, HttpContext http, CancellationToken cancellation)
+    [ProducesResponseType<AccountView>(StatusCodes.Status200OK)]
+    public static async Task<AccountView> Get(Guid id, string? version, string? asOf, IQuerySession session,
+        HttpContext http, CancellationToken cancellation)
     {
-        var caller = Caller.From(http.User);
-        if (!caller.MayActFor(id)) return Results.Problem(statusCode: 403, title: "This account is not yours.");
+        Caller.From(http.User).EnsureMayActFor(id, "account");
+        var point = PointInTime.Parse(version, asOf);
 
-        var account = await session.LoadAsync<AccountDetails>(id, cancellation);
-        if (account is null) return Results.Problem(statusCode: 404, title: "No such account.", detail: $"No account {id}.");
+        var account = point.IsNow
+            ? await session.LoadAsync<Account>(id, cancellation)
+            : await session.AggregateAtAsync<Account>(id, point, cancellation);
+        if (account is null) throw RequestRefused.NotFound("account", id);
 
         ETags.Write(http.Response, account.Version);
-        return Results.Ok(account);
+        return AccountView.Of(account);
     }
 }

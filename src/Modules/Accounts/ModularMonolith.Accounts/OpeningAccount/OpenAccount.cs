@@ -36,7 +36,7 @@ public static class OpenAccountEndpoint
             ContactRules.NormalizePhone(command.Phone), now);
 
     /// <remarks>
-    /// Anonymous: this is sign-up. A duplicate email fails the unique index on <c>AccountDetails</c>, which the inline
+    /// Anonymous: this is sign-up. A duplicate email fails the unique index on the <c>Account</c> snapshot, which the inline
     /// projection writes in the same transaction as the event, so the stream is rolled back with it (409).
     /// </remarks>
     [AllowAnonymous]

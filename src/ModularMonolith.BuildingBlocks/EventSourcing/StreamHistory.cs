@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using JasperFx.Events;
+using Marten;
+using ModularMonolith.BuildingBlocks.Http;
+
+namespace ModularMonolith.BuildingBlocks.EventSourcing;
+
+/// <summary>A point in a stream's history: a version, an instant, or now.</summary>
+public sealed partial record PointInTime(long? Version, DateTimeOffset? AsOf)
+{
+    /// <summary>An instant must say its offset: a local time without one would mean different things to different servers.</summary>
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$")]
+    private static partial Regex IsoInstant();
+
+    public static readonly PointInTime Now = new(null, null);
+
+    public bool IsNow => Version is null && AsOf is null;
+
+    /// <summary>Reads <c>?version=N</c> or <c>?asOf=&lt;ISO-8601 instant with offset&gt;</c>; both at once, or garbage, is a 400.</summary>
+    public static PointInTime Parse(string? version, string? asOf)
+    {
+        if (version is not null && asOf is not null)
+            throw RequestRefused.Invalid("version", "Ask for a version or an instant (asOf), not both.");
+
+        if (version is not null)
+            return long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0
+                ? new PointInTime(v, null)
+                : throw RequestRefused.Invalid("version", "version must be a positive whole number.");
+
+        if (asOf is not null)
+            return IsoInstant().IsMatch(asOf) &&
+                   DateTimeOffset.TryParse(asOf, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)
+                ? new PointInTime(null, at)
+                : throw RequestRefused.Invalid("asOf", "asOf must be an ISO-8601 instant with its offset, e.g. 2026-11-23T09:30:00Z.");
+
+        return Now;
+    }
+}
+
+/// <summary>One event as the audit trail shows it.</summary>
+public sealed record AuditEntry(long Version, long Sequence, DateTimeOffset Timestamp, string Type, object Data);
+
+public sealed record AuditPage(Guid StreamId, int Page, int PageSize, long TotalEvents, IReadOnlyList<AuditEntry> Events);
+
+/// <summary>
+/// The two reads every event-sourced module offers over its streams, written once: the aggregate as it was at a
+/// past version or instant (a live fold of the stream up to that point), and the stream's history, page by page.
+/// </summary>
+public static class StreamHistory
+{
+    public const int MaxPageSize = 200;
+
+    /// <summary>
+    /// The aggregate as it was at <paramref name="point"/>, folded live from its events by Marten. Null when the stream
+    /// did not exist yet at that point, or when the asked version is beyond the stream's last one.
+    /// </summary>
+    public static async Task<T?> AggregateAtAsync<T>(this IQuerySession session, Guid streamId, PointInTime point,
+        CancellationToken cancellation) where T : class
+    {
+        if (point.Version is { } version)
+        {
+            var state = await session.Events.FetchStreamStateAsync(streamId, cancellation);
+            if (state is null || state.Version < version) return null;
+        }
+
+        return await session.Events.AggregateStreamAsync<T>(streamId, point.Version ?? 0, point.AsOf, token: cancellation);
+    }
+
+    public static (int Page, int PageSize) ParsePaging(string? page, string? pageSize, int defaultPageSize = 50)
+    {
+        var p = 1;
+        var size = defaultPageSize;
+        if (page is not null && (!int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out p) || p < 1))
+            throw RequestRefused.Invalid("page", "page must be a whole number from 1.");
+        if (pageSize is not null &&
+            (!int.TryParse(pageSize, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size < 1 || size > MaxPageSize))
+            throw RequestRefused.Invalid("pageSize", $"pageSize must be a whole number from 1 to {MaxPageSize}.");
+        return (p, size);
+    }
+
+    /// <summary>One page of a stream's events in order, with the total; null when the stream does not exist.</summary>
+    public static async Task<AuditPage?> AuditTrailAsync(this IQuerySession session, Guid streamId, int page,
+        int pageSize, CancellationToken cancellation)
+    {
+        var state = await session.Events.FetchStreamStateAsync(streamId, cancellation);
+        if (state is null) return null;
+
+        var from = (long)(page - 1) * pageSize + 1;
+        var to = from + pageSize - 1;
+        var events = await session.Events.QueryAllRawEvents()
+            .Where(e => e.StreamId == streamId && e.Version >= from && e.Version <= to)
+            .OrderBy(e => e.Version)
+            .ToListAsync(cancellation);
+
+        var entries = events
+            .Select(e => new AuditEntry(e.Version, e.Sequence, e.Timestamp, e.EventTypeName, e.Data))
+            .ToList();
+        return new AuditPage(streamId, page, pageSize, state.Version, entries);
+    }
+}

@@ -1,0 +1,40 @@
+using Marten;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using ModularMonolith.Accounts.GettingAccount;
+using ModularMonolith.BuildingBlocks.Domain;
+using ModularMonolith.BuildingBlocks.Http;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+namespace ModularMonolith.Accounts.Depositing;
+
+/// <summary>Money paid into the account. <c>Reference</c> is the customer's own note (e.g. a bank transfer id).</summary>
+public sealed record DepositFunds(decimal? Amount, string? Reference);
+
+public sealed record FundsDeposited(Guid AccountId, decimal Amount, string? Reference, DateTimeOffset DepositedAt);
+
+[MartenStore(typeof(IAccountsStore))]
+public static class DepositFundsEndpoint
+{
+    public static ProblemDetails Validate(DepositFunds? command)
+    {
+        if (command is null) return FieldErrors.MissingBody();
+        var errors = new FieldErrors();
+        Money.Check(errors, command.Amount);
+        Money.CheckReference(errors, command.Reference);
+        return errors.ToProblem();
+    }
+
+    public static FundsDeposited Decide(Account account, decimal amount, string? reference, DateTimeOffset now) =>
+        account.IsClosed
+            ? throw new RuleViolation($"account {account.Id} is closed: it takes no deposits.")
+            : new FundsDeposited(account.Id, amount, reference, now);
+
+    [WolverinePost("/api/accounts/{id}/deposits", OperationId = "DepositFunds")]
+    [ProducesResponseType<AccountView>(StatusCodes.Status200OK)]
+    public static Task<AccountView> Post(Guid id, DepositFunds command, IDocumentSession session, HttpContext http,
+        TimeProvider clock, CancellationToken cancellation) =>
+        AccountWrites.DecideAsync(id, session, http,
+            account => [Decide(account, command.Amount!.Value, command.Reference?.Trim(), clock.GetUtcNow())], cancellation);
+}

@@ -1,0 +1,34 @@
+using ModularMonolith.BuildingBlocks.Http;
+
+namespace ModularMonolith.Accounts;
+
+/// <summary>
+/// What an amount of money may be here: positive, whole cents, and at most <see cref="MaxAmount"/> per movement.
+/// The ceiling keeps a typo (or a hostile client) from moving absurd sums and keeps every balance far inside
+/// <see cref="decimal"/>'s range.
+/// </summary>
+public static class Money
+{
+    public const decimal MaxAmount = 1_000_000.00m;
+
+    public static string? Problem(decimal amount) =>
+        amount <= 0 ? "amount must be greater than zero."
+        : amount > MaxAmount ? $"amount must be at most {MaxAmount:0.00}."
+        : decimal.Round(amount, 2) != amount ? "amount must have at most 2 decimal places."
+        : null;
+
+    public static void Check(FieldErrors errors, decimal? amount)
+    {
+        if (amount is null) errors.Add("amount", "amount is required.");
+        else if (Problem(amount.Value) is { } problem) errors.Add("amount", problem);
+    }
+
+    public static void CheckReference(FieldErrors errors, string? reference)
+    {
+        if (reference is null) return;
+        if (reference.Length > 100) errors.Add("reference", "reference must be at most 100 characters.");
+        else if (reference.Any(char.IsControl)) errors.Add("reference", "reference must not contain control characters.");
+    }
+
+    public static string Format(decimal amount) => amount.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+}

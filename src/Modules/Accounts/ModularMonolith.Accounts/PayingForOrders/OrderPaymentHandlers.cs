@@ -1,0 +1,41 @@
+using Marten;
+using ModularMonolith.Accounts.Contracts;
+using Wolverine;
+using Wolverine.Marten;
+
+namespace ModularMonolith.Accounts.PayingForOrders;
+
+/// <summary>
+/// Debits and refunds asked for by other modules, arriving on durable local queues. The events and the answer commit
+/// in one transaction (the answer goes through the outbox); a concurrent write to the same account makes the append
+/// fail its version check, and Wolverine retries the message (see the host's retry policy).
+/// </summary>
+[MartenStore(typeof(IAccountsStore))]
+public static class OrderPaymentHandlers
+{
+    public static async Task<OutgoingMessages> Handle(DebitAccountForOrder request, IDocumentSession session,
+        TimeProvider clock, CancellationToken cancellation)
+    {
+        var stream = await session.Events.FetchForWriting<Account>(request.AccountId, cancellation);
+        if (stream.Aggregate is null)
+            return [new AccountDebitForOrderDeclined(request.AccountId, request.OrderId, request.Amount,
+                PaymentDeclineReason.UnknownAccount, $"there is no account {request.AccountId}.")];
+
+        var (events, reply) = OrderPayments.Debit(stream.Aggregate, request, clock.GetUtcNow());
+        if (events.Length > 0) stream.AppendMany(events);
+        return [reply];
+    }
+
+    public static async Task<OutgoingMessages> Handle(RefundAccountForOrder request, IDocumentSession session,
+        TimeProvider clock, CancellationToken cancellation)
+    {
+        var stream = await session.Events.FetchForWriting<Account>(request.AccountId, cancellation);
+        if (stream.Aggregate is null)
+            return [new AccountRefundForOrderDeclined(request.AccountId, request.OrderId, request.Amount,
+                PaymentDeclineReason.UnknownAccount, $"there is no account {request.AccountId}.")];
+
+        var (events, reply) = OrderPayments.Refund(stream.Aggregate, request, clock.GetUtcNow());
+        if (events.Length > 0) stream.AppendMany(events);
+        return [reply];
+    }
+}
