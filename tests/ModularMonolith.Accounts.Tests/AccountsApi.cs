@@ -1,4 +1,7 @@
+using System.Text.Json;
 using Alba;
+using Marten.Events;
+using Microsoft.Extensions.DependencyInjection;
 using ModularMonolith.Accounts.OpeningAccount;
 using ModularMonolith.Testing;
 using Shouldly;
@@ -21,6 +24,31 @@ public sealed class AccountsApp : AppFixture
         return (await result.ReadAsJsonAsync<AccountCreatedBody>())!.Id;
     }
 
+    /// <summary>Posts a money movement as the account's owner and returns the response (status asserted by the caller).</summary>
+    public Task<IScenarioResult> MoveMoneyAsync(Guid id, string kind, decimal amount, int expectedStatus = 200,
+        string? ifMatch = null) =>
+        Host.Scenario(s =>
+        {
+            s.Post.Json(new { amount }).ToUrl($"/api/accounts/{id}/{kind}");
+            s.Bearer(CustomerToken(id));
+            if (ifMatch is not null) s.WithRequestHeader("If-Match", ifMatch);
+            s.StatusCodeShouldBe(expectedStatus);
+        });
+
+    public async Task<JsonElement> ReadAccountAsync(Guid id, string query = "")
+    {
+        var result = await Host.Scenario(s =>
+        {
+            s.Get.Url($"/api/accounts/{id}{query}");
+            s.Bearer(AdminToken());
+        });
+        return JsonDocument.Parse(await result.ReadAsTextAsync()).RootElement;
+    }
+
+    /// <summary>Waits until the async daemon has projected every event appended so far (no sleeps).</summary>
+    public Task WaitForAsyncProjectionsAsync() =>
+        Host.Services.GetRequiredService<IAccountsStore>().WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
+
     public static string UniqueEmail() => $"ada.{Guid.NewGuid():N}@example.com";
 
     // A rolled-back append makes Marten record a "tombstone" event (in its own stream) for the sequence numbers the
@@ -42,6 +70,21 @@ public sealed class AccountsApp : AppFixture
 }
 
 public sealed record AccountCreatedBody(Guid Id, string Url);
+
+public static class AlbaReads
+{
+    /// <summary>GETs a URL with a bearer token, asserts 200, and returns the JSON body.</summary>
+    public static async Task<T> GetAsJson<T>(this IAlbaHost host, string url, string token)
+    {
+        var result = await host.Scenario(s =>
+        {
+            s.Get.Url(url);
+            s.Bearer(token);
+            s.StatusCodeShouldBeOk();
+        });
+        return (await result.ReadAsJsonAsync<T>())!;
+    }
+}
 
 [CollectionDefinition(Name)]
 public sealed class AccountsCollection : ICollectionFixture<AccountsApp>

@@ -22,6 +22,8 @@ internal static class HttpApi
             json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
             // A misspelt field must not be silently ignored: unknown members are a 400.
             json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            // The web defaults read "10" as 10; a number sent as a string is a client bug worth a 400.
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         });
 

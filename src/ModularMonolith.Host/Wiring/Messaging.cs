@@ -1,4 +1,5 @@
 using JasperFx;
+using JasperFx.Resources;
 using Wolverine.ErrorHandling;
 using JasperFx.CodeGeneration;
 using ModularMonolith.BuildingBlocks.Persistence;
@@ -25,6 +26,9 @@ internal static class Messaging
         // Development creates and migrates schemas at start-up; elsewhere the schema is applied with `db-apply`.
         var autoCreate = builder.Environment.IsDevelopment() ? AutoCreate.CreateOrUpdate : AutoCreate.None;
         builder.Services.AddSingleton(new PersistenceSettings(connectionString, autoCreate));
+        if (autoCreate != AutoCreate.None)
+            // Every store's schema and Wolverine's tables exist before the first request, not lazily.
+            builder.Services.AddResourceSetupOnStartup();
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         builder.Services.AddSingleton(TimeProvider.System);
 

@@ -11,7 +11,7 @@ namespace ModularMonolith.Accounts.PayingForOrders;
 /// fail its version check, and Wolverine retries the message (see the host's retry policy).
 /// </summary>
 [MartenStore(typeof(IAccountsStore))]
-public static class OrderPaymentHandlers
+public static class DebitAccountForOrderHandler
 {
     public static async Task<OutgoingMessages> Handle(DebitAccountForOrder request, IDocumentSession session,
         TimeProvider clock, CancellationToken cancellation)
@@ -25,7 +25,11 @@ public static class OrderPaymentHandlers
         if (events.Length > 0) stream.AppendMany(events);
         return [reply];
     }
+}
 
+[MartenStore(typeof(IAccountsStore))]
+public static class RefundAccountForOrderHandler
+{
     public static async Task<OutgoingMessages> Handle(RefundAccountForOrder request, IDocumentSession session,
         TimeProvider clock, CancellationToken cancellation)
     {

@@ -1,0 +1,88 @@
+using ModularMonolith.Accounts.Contracts;
+using Shouldly;
+using Wolverine.Tracking;
+using Xunit;
+
+namespace ModularMonolith.Accounts.Tests.PayingForOrders;
+
+/// <summary>Other modules ask through Accounts.Contracts messages on durable local queues; tracked sessions wait.</summary>
+[Collection(AccountsCollection.Name)]
+public sealed class PayingForOrdersOverMessages(AccountsApp app)
+{
+    private async Task<T> Send<T>(object request)
+    {
+        var tracked = await app.Host.TrackActivity().Timeout(TimeSpan.FromSeconds(30)).SendMessageAndWaitAsync(request);
+        return tracked.FindSingleTrackedMessageOfType<T>();
+    }
+
+    [Fact]
+    public async Task The_same_debit_delivered_three_times_debits_once_and_answers_each_time()
+    {
+        var id = await app.OpenAccountAsync();
+        await app.MoveMoneyAsync(id, "deposits", 100m);
+        var debit = new DebitAccountForOrder(id, Guid.NewGuid(), 40m);
+
+        for (var delivery = 0; delivery < 3; delivery++)
+            (await Send<AccountDebitedForOrder>(debit)).ShouldBe(new AccountDebitedForOrder(id, debit.OrderId, 40m));
+
+        var account = await app.ReadAccountAsync(id);
+        account.GetProperty("balance").GetDecimal().ShouldBe(60m);
+        account.GetProperty("version").GetInt64().ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task Concurrent_deliveries_of_one_debit_still_debit_once()
+    {
+        var id = await app.OpenAccountAsync();
+        await app.MoveMoneyAsync(id, "deposits", 100m);
+        var debit = new DebitAccountForOrder(id, Guid.NewGuid(), 40m);
+
+        // One tracked session, three deliveries queued at once: the handlers race on the account's version,
+        // the losers retry and find the order already debited.
+        var tracked = await app.Host.TrackActivity().Timeout(TimeSpan.FromSeconds(30)).ExecuteAndWaitAsync((Func<Wolverine.IMessageContext, Task>)(async bus =>
+        {
+            await Task.WhenAll(bus.SendAsync(debit).AsTask(), bus.SendAsync(debit).AsTask(), bus.SendAsync(debit).AsTask());
+        }));
+
+        tracked.Executed.MessagesOf<DebitAccountForOrder>().Count().ShouldBe(3);
+        (await app.ReadAccountAsync(id)).GetProperty("balance").GetDecimal().ShouldBe(60m);
+    }
+
+    [Fact]
+    public async Task A_debit_the_balance_cannot_cover_is_declined_with_the_reason_and_changes_no_balance()
+    {
+        var id = await app.OpenAccountAsync();
+        await app.MoveMoneyAsync(id, "deposits", 10m);
+
+        var declined = await Send<AccountDebitForOrderDeclined>(new DebitAccountForOrder(id, Guid.NewGuid(), 30m));
+
+        declined.Reason.ShouldBe(PaymentDeclineReason.InsufficientFunds);
+        declined.Detail.ShouldBe("insufficient funds: balance 10.00, requested 30.00.");
+        (await app.ReadAccountAsync(id)).GetProperty("balance").GetDecimal().ShouldBe(10m);
+    }
+
+    [Fact]
+    public async Task A_debit_for_an_unknown_account_is_declined() =>
+        (await Send<AccountDebitForOrderDeclined>(new DebitAccountForOrder(Guid.NewGuid(), Guid.NewGuid(), 5m)))
+            .Reason.ShouldBe(PaymentDeclineReason.UnknownAccount);
+
+    [Fact]
+    public async Task A_refund_credits_a_paid_order_once()
+    {
+        var id = await app.OpenAccountAsync();
+        await app.MoveMoneyAsync(id, "deposits", 100m);
+        var orderId = Guid.NewGuid();
+        await Send<AccountDebitedForOrder>(new DebitAccountForOrder(id, orderId, 40m));
+
+        var refund = new RefundAccountForOrder(id, orderId, 40m);
+        (await Send<AccountRefundedForOrder>(refund)).Amount.ShouldBe(40m);
+        (await Send<AccountRefundedForOrder>(refund)).Amount.ShouldBe(40m);
+
+        (await app.ReadAccountAsync(id)).GetProperty("balance").GetDecimal().ShouldBe(100m);
+    }
+
+    [Fact]
+    public async Task A_refund_for_an_order_never_paid_is_declined() =>
+        (await Send<AccountRefundForOrderDeclined>(new RefundAccountForOrder(await app.OpenAccountAsync(), Guid.NewGuid(), 5m)))
+            .Reason.ShouldBe(PaymentDeclineReason.NotDebited);
+}
