@@ -1,5 +1,6 @@
 using ModularMonolith.Accounts.Contracts;
 using Shouldly;
+using Wolverine;
 using Wolverine.Tracking;
 using Xunit;
 
@@ -39,13 +40,15 @@ public sealed class PayingForOrdersOverMessages(AccountsApp app)
 
         // One tracked session, three deliveries queued at once: the handlers race on the account's version,
         // the losers retry and find the order already debited.
-        var tracked = await app.Host.TrackActivity().Timeout(TimeSpan.FromSeconds(30)).ExecuteAndWaitAsync((Func<Wolverine.IMessageContext, Task>)(async bus =>
-        {
-            await Task.WhenAll(bus.SendAsync(debit).AsTask(), bus.SendAsync(debit).AsTask(), bus.SendAsync(debit).AsTask());
-        }));
+        var tracked = await app.Host.TrackActivity().Timeout(TimeSpan.FromSeconds(30))
+            .ExecuteAndWaitAsync((Func<IMessageContext, Task>)(bus =>
+                Task.WhenAll(bus.SendAsync(debit).AsTask(), bus.SendAsync(debit).AsTask(), bus.SendAsync(debit).AsTask())));
 
-        tracked.Executed.MessagesOf<DebitAccountForOrder>().Count().ShouldBe(3);
-        (await app.ReadAccountAsync(id)).GetProperty("balance").GetDecimal().ShouldBe(60m);
+        // Three deliveries, plus a retry for each one that lost the race on the account's version.
+        tracked.Executed.MessagesOf<DebitAccountForOrder>().Count().ShouldBeGreaterThanOrEqualTo(3);
+        var account = await app.ReadAccountAsync(id);
+        account.GetProperty("balance").GetDecimal().ShouldBe(60m);
+        account.GetProperty("version").GetInt64().ShouldBe(3, "opened, deposited, debited once");
     }
 
     [Fact]
