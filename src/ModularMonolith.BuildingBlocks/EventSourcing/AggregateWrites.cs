@@ -1,45 +1,40 @@
-using Marten;
 using JasperFx.Events;
+using Marten;
 using Microsoft.AspNetCore.Http;
 using ModularMonolith.BuildingBlocks.Http;
+using ModularMonolith.BuildingBlocks.Identity;
 
 namespace ModularMonolith.BuildingBlocks.EventSourcing;
 
 /// <summary>
-/// How every HTTP write on an existing aggregate starts: read <c>If-Match</c>, fetch the stream for writing with that
-/// expected version (Marten checks it now and again at commit), and refuse unknown ids.
+/// The shape of every HTTP write on an existing aggregate, in every module: the stream must exist (404), belong to
+/// the caller or the caller be an admin (403), and be at the version <c>If-Match</c> names (412); then the use case
+/// decides, its events are appended, and the answer carries the new state and its new ETag. Marten checks the
+/// version again at commit, so a writer that slips in between is caught there (412 with If-Match, else 409).
+/// Wolverine commits the session after the endpoint returns (AutoApplyTransactions).
 /// </summary>
 public static class AggregateWrites
 {
-    public static async Task<IEventStream<T>> FetchForWritingAsync<T>(this IDocumentSession session, Guid id,
-        HttpRequest request, string what, CancellationToken cancellation) where T : class
-    {
-        if (!ETags.TryReadIfMatch(request, out var expectedVersion, out var error))
-            throw RequestRefused.Invalid("If-Match", error!);
-
-        var stream = expectedVersion is { } version
-            ? await FetchExpectingAsync<T>(session, id, version, cancellation) ?? throw RequestRefused.NotFound(what, id)
-            : await session.Events.FetchForWriting<T>(id, cancellation);
-
-        return stream.Aggregate is null ? throw RequestRefused.NotFound(what, id) : stream;
-    }
-
-    private static async Task<IEventStream<T>?> FetchExpectingAsync<T>(IDocumentSession session, Guid id, long version,
+    public static async Task<(T State, long Version)> DecideAsync<T>(this IDocumentSession session, Guid id,
+        HttpContext http, string what, Func<T, Guid> ownerOf, Func<T, object[]> decide, Func<T, object, T> evolve,
         CancellationToken cancellation) where T : class
     {
-        try
-        {
-            return await session.Events.FetchForWriting<T>(id, version, cancellation);
-        }
-        catch (JasperFx.ConcurrencyException)
-        {
-            // An If-Match on a stream that does not exist names an unknown id, not a stale version.
-            if (await session.Events.FetchStreamStateAsync(id, cancellation) is null) return null;
-            throw;
-        }
-    }
+        if (!ETags.TryReadIfMatch(http.Request, out var expectedVersion, out var error))
+            throw RequestRefused.Invalid("If-Match", error!);
 
-    /// <summary>The version the stream will have once the events appended in this session commit: the new ETag.</summary>
-    public static void WriteETag<T>(this IEventStream<T> stream, HttpResponse response) where T : class =>
-        ETags.Write(response, stream.CurrentVersion ?? 0);
+        var stream = await session.Events.FetchForWriting<T>(id, cancellation);
+        var current = stream.Aggregate ?? throw RequestRefused.NotFound(what, id);
+        Caller.From(http.User).EnsureMayActFor(ownerOf(current), what);
+
+        var version = stream.CurrentVersion ?? 0;
+        if (expectedVersion is { } expected && expected != version)
+            throw RequestRefused.Stale(what, expected, version);
+
+        var events = decide(current);
+        if (events.Length > 0) stream.AppendMany(events);
+
+        var newVersion = version + events.Length;
+        ETags.Write(http.Response, newVersion);
+        return (events.Aggregate(current, evolve), newVersion);
+    }
 }

@@ -18,6 +18,10 @@ public sealed class RequestRefused(int status, string title, string detail, stri
     public static RequestRefused NotYours(string what) =>
         new(StatusCodes.Status403Forbidden, $"This {what} is not yours.", $"Only its owner or an admin may use this {what}.");
 
+    public static RequestRefused Stale(string what, long expected, long current) =>
+        new(StatusCodes.Status412PreconditionFailed, $"The {what} has changed.",
+            $"If-Match names version {expected}, but the {what} is at version {current}; read it again for its ETag.");
+
     public static RequestRefused Invalid(string field, string message) =>
         new(StatusCodes.Status400BadRequest, "The request is invalid.", message, field);
 }
