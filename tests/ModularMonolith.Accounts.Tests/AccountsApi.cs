@@ -71,21 +71,6 @@ public sealed class AccountsApp : AppFixture
 
 public sealed record AccountCreatedBody(Guid Id, string Url);
 
-public static class AlbaReads
-{
-    /// <summary>GETs a URL with a bearer token, asserts 200, and returns the JSON body.</summary>
-    public static async Task<T> GetAsJson<T>(this IAlbaHost host, string url, string token)
-    {
-        var result = await host.Scenario(s =>
-        {
-            s.Get.Url(url);
-            s.Bearer(token);
-            s.StatusCodeShouldBeOk();
-        });
-        return (await result.ReadAsJsonAsync<T>())!;
-    }
-}
-
 [CollectionDefinition(Name)]
 public sealed class AccountsCollection : ICollectionFixture<AccountsApp>
 {

@@ -63,6 +63,7 @@ internal static class HttpApi
         {
             // Every endpoint needs a caller unless it says [AllowAnonymous] (sign-up, public reads).
             http.RequireAuthorizeOnAll();
+            http.AddPolicy<IdempotencyKeys>();
         });
         return app;
     }

@@ -38,6 +38,8 @@ internal static class Messaging
             wolverine.PersistMessagesWithPostgresql(connectionString, ModuleStore.MessagingSchema);
             wolverine.Durability.MessageStorageSchemaName = ModuleStore.MessagingSchema;
             wolverine.AutoBuildMessageStorageOnStartup = autoCreate;
+            // Storage for Idempotency-Key claims and their recorded responses (see IdempotencyKeys).
+            wolverine.Durability.EnableDeduplicatedResponses = true;
 
             wolverine.Policies.AutoApplyTransactions();
             wolverine.Policies.UseDurableLocalQueues();

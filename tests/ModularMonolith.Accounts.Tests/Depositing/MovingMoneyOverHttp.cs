@@ -1,3 +1,4 @@
+using ModularMonolith.Testing;
 using System.Text.Json;
 using Alba;
 using Shouldly;
@@ -148,5 +149,30 @@ public sealed class MovingMoneyOverHttp(AccountsApp app)
         var account = await app.ReadAccountAsync(id);
         account.GetProperty("balance").GetDecimal().ShouldBe(100m - 15m * accepted);
         account.GetProperty("version").GetInt64().ShouldBe(2 + accepted);
+    }
+}
+
+[Collection(AccountsCollection.Name)]
+public sealed class DepositingWithAnIdempotencyKey(AccountsApp app)
+{
+    [Fact]
+    public async Task A_retried_deposit_with_the_same_key_is_answered_again_but_deposited_once()
+    {
+        var id = await app.OpenAccountAsync();
+        var key = Guid.NewGuid().ToString();
+
+        Task<IScenarioResult> Deposit() => app.Host.Scenario(s =>
+        {
+            s.Post.Json(new { amount = 25m }).ToUrl($"/api/accounts/{id}/deposits");
+            s.Bearer(app.CustomerToken(id));
+            s.WithRequestHeader("Idempotency-Key", key);
+            s.StatusCodeShouldBeOk();
+        });
+
+        var first = await Deposit();
+        var retry = await Deposit();
+
+        (await retry.ReadAsTextAsync()).ShouldBe(await first.ReadAsTextAsync());
+        (await app.ReadAccountAsync(id)).GetProperty("balance").GetDecimal().ShouldBe(25m);
     }
 }

@@ -1,3 +1,4 @@
+using ModularMonolith.Testing;
 using Alba;
 using Xunit;
 

@@ -1,3 +1,4 @@
+using ModularMonolith.Testing;
 using System.Text.Json;
 using Alba;
 using Shouldly;

@@ -1,3 +1,4 @@
+using ModularMonolith.Testing;
 using System.Text.Json;
 using ModularMonolith.Accounts.Contracts;
 using Shouldly;

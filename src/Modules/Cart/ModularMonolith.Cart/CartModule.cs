@@ -1,12 +1,16 @@
+using JasperFx.Events.Projections;
+using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using ModularMonolith.BuildingBlocks.Persistence;
+using ModularMonolith.Cart.Analytics;
 using Wolverine;
 
 namespace ModularMonolith.Cart;
 
 /// <summary>
-/// The Cart module owns the catalog and customers' carts up to checkout: the <c>cart</c> schema. Its use cases
-/// arrive with issue #4; the store, schema and event tables exist from the foundation on.
+/// The Cart module owns the catalog (products, discounts) and customers' carts up to checkout: the <c>cart</c>
+/// schema (streams of <see cref="ShoppingCart"/>, its inline snapshot, the async <see cref="ProductPerformance"/>).
+/// It tells the Orders module about checkouts with ModularMonolith.Cart.Contracts.CartCheckoutCompleted.
 /// </summary>
 public static class CartModule
 {
@@ -14,7 +18,12 @@ public static class CartModule
 
     public static IServiceCollection AddCartModule(this IServiceCollection services)
     {
-        services.AddModuleStore<ICartStore>(Schema, _ => { });
+        services.AddModuleStore<ICartStore>(Schema, store =>
+        {
+            store.Projections.Snapshot<ShoppingCart>(SnapshotLifecycle.Inline);
+            store.Projections.Add<ProductPerformanceProjection>(ProjectionLifecycle.Async);
+            store.Schema.For<ShoppingCart>().Index(x => x.CustomerId);
+        });
         return services;
     }
 

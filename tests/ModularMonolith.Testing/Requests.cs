@@ -1,7 +1,7 @@
 using System.Text;
 using Alba;
 
-namespace ModularMonolith.Accounts.Tests;
+namespace ModularMonolith.Testing;
 
 /// <summary>Requests no well-behaved client would send: raw bodies with a chosen content type.</summary>
 public static class RawRequests
@@ -21,4 +21,16 @@ public static class RawRequests
 
     public static void Bearer(this Scenario scenario, string token) =>
         scenario.WithRequestHeader("Authorization", $"Bearer {token}");
+
+    /// <summary>GETs a URL with a bearer token, asserts 200, and returns the JSON body.</summary>
+    public static async Task<T> GetAsJson<T>(this IAlbaHost host, string url, string token)
+    {
+        var result = await host.Scenario(s =>
+        {
+            s.Get.Url(url);
+            s.Bearer(token);
+            s.StatusCodeShouldBeOk();
+        });
+        return (await result.ReadAsJsonAsync<T>())!;
+    }
 }

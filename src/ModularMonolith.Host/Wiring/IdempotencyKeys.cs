@@ -1,0 +1,28 @@
+using JasperFx;
+using JasperFx.CodeGeneration;
+using Wolverine.Http;
+
+namespace ModularMonolith.Host.Wiring;
+
+/// <summary>
+/// Every POST command endpoint of every module accepts an <c>Idempotency-Key</c> header, through one Wolverine
+/// mechanism applied here (<c>[DeduplicatedWithResponse]</c>, claims stored in PostgreSQL beside the outbox):
+/// a replay of the same key with the same request gets the first response (status, body, Location) without the work
+/// being done again; the same key with a different request is a 422; a replay while the first is still running is a
+/// 409. Keys belong to the caller and the endpoint, and expire after <see cref="Window"/>. The header is optional.
+/// </summary>
+internal sealed class IdempotencyKeys : IHttpPolicy
+{
+    public static readonly TimeSpan Window = TimeSpan.FromHours(24);
+
+    public void Apply(IReadOnlyList<HttpChain> chains, GenerationRules rules, IServiceContainer container)
+    {
+        foreach (var chain in chains.Where(c => c.HttpMethods.Contains("POST")))
+            new DeduplicatedWithResponseAttribute(DeduplicationScope.User | DeduplicationScope.Endpoint)
+                {
+                    Required = false,
+                    WindowInSeconds = (int)Window.TotalSeconds
+                }
+                .Modify(chain, rules);
+    }
+}

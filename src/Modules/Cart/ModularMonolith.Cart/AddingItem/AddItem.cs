@@ -1,0 +1,55 @@
+using Marten;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using ModularMonolith.BuildingBlocks.Domain;
+using ModularMonolith.BuildingBlocks.Http;
+using ModularMonolith.Cart.Catalog;
+using ModularMonolith.Cart.GettingCart;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+namespace ModularMonolith.Cart.AddingItem;
+
+/// <summary>Put units of a sku in the cart. There is no price here: the catalog's price at this moment is used.</summary>
+public sealed record AddItem(string Sku, int? Quantity);
+
+/// <summary>Units of a sku went into the cart, at the catalog's unit price when they did.</summary>
+public sealed record ItemAdded(Guid CartId, string Sku, string Name, int Quantity, decimal UnitPrice, DateTimeOffset AddedAt);
+
+[MartenStore(typeof(ICartStore))]
+public static class AddItemEndpoint
+{
+    public const int MaxQuantityPerAdd = 100;
+    public const int MaxUnitsPerSku = 1000;
+
+    public static ProblemDetails Validate(AddItem? command)
+    {
+        if (command is null) return FieldErrors.MissingBody();
+        var errors = new FieldErrors();
+        Skus.Check(errors, command.Sku);
+        if (command.Quantity is not (>= 1 and <= MaxQuantityPerAdd))
+            errors.Add("quantity", $"quantity must be a whole number from 1 to {MaxQuantityPerAdd}.");
+        return errors.ToProblem();
+    }
+
+    public static ItemAdded Decide(ShoppingCart cart, Product? product, string sku, int quantity, DateTimeOffset now)
+    {
+        cart.EnsureOpen();
+        if (product is null) throw RequestRefused.Invalid("sku", $"There is no product {sku} in the catalog.");
+        if (!product.Active) throw RequestRefused.Invalid("sku", $"Product {sku} is not for sale.");
+        if (cart.QuantityOf(product.Id) + quantity > MaxUnitsPerSku)
+            throw new RuleViolation($"a cart holds at most {MaxUnitsPerSku} units of {product.Id}; it has {cart.QuantityOf(product.Id)}.");
+        return new ItemAdded(cart.Id, product.Id, product.Name, quantity, product.UnitPrice, now);
+    }
+
+    [WolverinePost("/api/carts/{id}/items", OperationId = "AddItem")]
+    [ProducesResponseType<CartView>(StatusCodes.Status200OK)]
+    public static async Task<CartView> Post(Guid id, AddItem command, IDocumentSession session, HttpContext http,
+        TimeProvider clock, CancellationToken cancellation)
+    {
+        var sku = Skus.Normalize(command.Sku);
+        var product = await session.LoadAsync<Product>(sku, cancellation);
+        return await CartWrites.DecideAsync(id, session, http,
+            cart => [Decide(cart, product, sku, command.Quantity!.Value, clock.GetUtcNow())], cancellation);
+    }
+}

@@ -1,0 +1,85 @@
+using System.Text;
+using System.Text.Json;
+using Alba;
+using Marten.Events;
+using Microsoft.Extensions.DependencyInjection;
+using ModularMonolith.Cart.Catalog;
+using ModularMonolith.Testing;
+using Xunit;
+
+namespace ModularMonolith.Cart.Tests;
+
+public sealed class CartApp : AppFixture
+{
+    protected override string DatabaseName => "cart";
+
+    /// <summary>The seeds' catalog, under skus unique to one test so tests can change prices independently.</summary>
+    public async Task<Catalog> SeedCatalogAsync()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var catalog = new Catalog($"banana-{suffix}", $"apple-{suffix}", $"mango-{suffix}", $"BANANAS-{suffix.ToUpperInvariant()}");
+        await PutProductAsync(catalog.Banana, "Banana", 1.00m);
+        await PutProductAsync(catalog.Apple, "Apple", 1.50m);
+        await PutProductAsync(catalog.Mango, "Mango", 2.00m);
+        await Host.Scenario(s =>
+        {
+            s.Put.Json(new PutDiscount(catalog.Banana, 2, 0.10m, true)).ToUrl($"/api/catalog/discounts/{catalog.TwoBananas}");
+            s.Bearer(AdminToken());
+        });
+        return catalog;
+    }
+
+    public Task PutProductAsync(string sku, string name, decimal price, bool active = true) => Host.Scenario(s =>
+    {
+        s.Put.Json(new PutProduct(name, price, active)).ToUrl($"/api/catalog/products/{sku}");
+        s.Bearer(AdminToken());
+    });
+
+    public async Task<Guid> OpenCartAsync(Guid customer)
+    {
+        var result = await Host.Scenario(s =>
+        {
+            s.Post.Url("/api/carts");
+            s.Bearer(CustomerToken(customer));
+            s.StatusCodeShouldBe(201);
+        });
+        return JsonDocument.Parse(await result.ReadAsTextAsync()).RootElement.GetProperty("id").GetGuid();
+    }
+
+    public async Task<JsonElement> Send(Guid customer, string method, string url, object? body = null, int status = 200,
+        Action<Scenario>? configure = null)
+    {
+        var result = await Host.Scenario(s =>
+        {
+            s.ConfigureHttpContext(http =>
+            {
+                http.Request.Method = method;
+                http.Request.Path = url.Split('?')[0];
+                http.Request.QueryString = url.Contains('?') ? new Microsoft.AspNetCore.Http.QueryString(url[url.IndexOf('?')..]) : default;
+                if (body is null) return;
+                var bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(body, JsonSerializerOptions.Web));
+                http.Request.ContentType = "application/json";
+                http.Request.Body = new MemoryStream(bytes);
+                http.Request.ContentLength = bytes.Length;
+            });
+            s.WithRequestHeader("Authorization", $"Bearer {CustomerToken(customer)}");
+            configure?.Invoke(s);
+            s.StatusCodeShouldBe(status);
+        });
+        var text = await result.ReadAsTextAsync();
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement;
+    }
+
+    public Task WaitForAsyncProjectionsAsync() =>
+        Host.Services.GetRequiredService<ICartStore>().WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
+
+    public Task<long> CartEventCountAsync() => CountRowsAsync("cart.mt_events where type <> 'tombstone'");
+}
+
+public sealed record Catalog(string Banana, string Apple, string Mango, string TwoBananas);
+
+[CollectionDefinition(Name)]
+public sealed class CartCollection : ICollectionFixture<CartApp>
+{
+    public const string Name = "cart api";
+}
