@@ -1,4 +1,5 @@
 using JasperFx;
+using JasperFx.Events;
 using JasperFx.Resources;
 using Wolverine.ErrorHandling;
 using JasperFx.CodeGeneration;
@@ -53,6 +54,8 @@ internal static class Messaging
             wolverine.OnException<ConcurrencyException>()
                 .RetryWithCooldown(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100),
                     TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(500));
+            // Two deliveries of one checkout both try to start the order's stream; the loser retries and finds it.
+            wolverine.OnException<ExistingStreamIdCollisionException>().RetryTimes(2);
             wolverine.OnException<NpgsqlException>()
                 .RetryWithCooldown(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5))
                 .Then.ScheduleRetry(TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1));

@@ -1,12 +1,18 @@
+using JasperFx.Events.Projections;
+using Marten;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ModularMonolith.BuildingBlocks.Persistence;
+using ModularMonolith.Orders.GettingOrder;
+using ModularMonolith.Orders.Reports;
 using Wolverine;
 
 namespace ModularMonolith.Orders;
 
 /// <summary>
-/// The Orders module owns orders from placement to delivery: the <c>orders</c> schema. Its use cases
-/// arrive with issue #5; the store, schema and event tables exist from the foundation on.
+/// The Orders module owns orders from placement to delivery: the <c>orders</c> schema (streams of <see cref="Order"/>,
+/// the inline <see cref="OrderSummary"/>, the async <see cref="CustomerOrderHistory"/> and <see cref="DailySales"/>).
+/// It listens to Cart.Contracts (checkouts) and talks to Accounts through Accounts.Contracts (debits, refunds).
 /// </summary>
 public static class OrdersModule
 {
@@ -14,7 +20,14 @@ public static class OrdersModule
 
     public static IServiceCollection AddOrdersModule(this IServiceCollection services)
     {
-        services.AddModuleStore<IOrdersStore>(Schema, _ => { });
+        services.AddOptions<OrdersOptions>().BindConfiguration(OrdersOptions.Section);
+        services.AddModuleStore<IOrdersStore>(Schema, store =>
+        {
+            store.Projections.Add<OrderSummaryProjection>(ProjectionLifecycle.Inline);
+            store.Projections.Add<CustomerOrderHistoryProjection>(ProjectionLifecycle.Async);
+            store.Projections.Add<DailySalesProjection>(ProjectionLifecycle.Async);
+            store.Schema.For<OrderSummary>().Index(x => x.CustomerId).Index(x => x.Status).Index(x => x.PlacedAt);
+        });
         return services;
     }
 
