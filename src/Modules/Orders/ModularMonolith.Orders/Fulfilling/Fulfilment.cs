@@ -25,12 +25,17 @@ public static class ShipOrderEndpoint
         OrderWrites.DecideAsync(id, session, http, order => [Decide(order, clock.GetUtcNow())], cancellation);
 }
 
-/// <summary>When the parcel arrived; today (UTC) when omitted. It cannot be in the future.</summary>
+/// <summary>When the parcel arrived (yyyy-MM-dd). It cannot be in the future.</summary>
 public sealed record DeliverOrder(DateOnly? DeliveredOn);
 
 [MartenStore(typeof(IOrdersStore))]
 public static class DeliverOrderEndpoint
 {
+    public static ProblemDetails Validate(DeliverOrder? command) =>
+        command?.DeliveredOn is null
+            ? new FieldErrors().Add("deliveredOn", "deliveredOn is required, as yyyy-MM-dd.").ToProblem()
+            : Wolverine.Http.WolverineContinue.NoProblems;
+
     public static OrderDelivered Decide(Order order, DateOnly deliveredOn, DateTimeOffset now)
     {
         if (order.Status != OrderStatus.Shipped) throw order.Illegal("delivered");
@@ -42,11 +47,8 @@ public static class DeliverOrderEndpoint
     [Authorize(Policy = Caller.AdminRole)]
     [WolverinePost("/api/orders/{id}/delivery", OperationId = "DeliverOrder")]
     [ProducesResponseType<OrderStatusView>(StatusCodes.Status200OK)]
-    public static Task<OrderStatusView> Post(Guid id, DeliverOrder? command, IDocumentSession session, HttpContext http,
-        TimeProvider clock, CancellationToken cancellation)
-    {
-        var now = clock.GetUtcNow();
-        var on = command?.DeliveredOn ?? DateOnly.FromDateTime(now.UtcDateTime);
-        return OrderWrites.DecideAsync(id, session, http, order => [Decide(order, on, now)], cancellation);
-    }
+    public static Task<OrderStatusView> Post(Guid id, DeliverOrder command, IDocumentSession session, HttpContext http,
+        TimeProvider clock, CancellationToken cancellation) =>
+        OrderWrites.DecideAsync(id, session, http,
+            order => [Decide(order, command.DeliveredOn!.Value, clock.GetUtcNow())], cancellation);
 }
