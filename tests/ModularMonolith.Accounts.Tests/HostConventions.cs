@@ -1,0 +1,46 @@
+using System.Text.Json;
+using Alba;
+using Shouldly;
+using Xunit;
+
+namespace ModularMonolith.Accounts.Tests;
+
+/// <summary>What the host promises every client, whatever the module.</summary>
+[Collection(AccountsCollection.Name)]
+public sealed class HostConventions(AccountsApp app)
+{
+    [Fact]
+    public async Task The_openapi_document_describes_every_module_and_the_bearer_scheme()
+    {
+        var result = await app.Host.Scenario(s => s.Get.Url("/openapi/v1.json"));
+        var document = JsonDocument.Parse(await result.ReadAsTextAsync()).RootElement;
+
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        paths.ShouldContain("/api/accounts");
+        paths.ShouldContain("/api/carts/{id}/checkout");
+        paths.ShouldContain("/api/orders/{id}/shipment");
+        document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer")
+            .GetProperty("scheme").GetString().ShouldBe("bearer");
+    }
+
+    [Theory]
+    [InlineData("/health/live")]
+    [InlineData("/health/ready")]
+    public async Task Health_endpoints_answer_without_a_token(string url)
+    {
+        var result = await app.Host.Scenario(s =>
+        {
+            s.Get.Url(url);
+            s.StatusCodeShouldBeOk();
+        });
+        (await result.ReadAsTextAsync()).ShouldBe("Healthy");
+    }
+
+    [Fact]
+    public async Task An_unknown_route_is_a_404_problem() =>
+        await app.Host.Scenario(s =>
+        {
+            s.Get.Url("/api/nothing-here");
+            s.StatusCodeShouldBe(404);
+        });
+}
