@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using Npgsql;
+using Shouldly;
+using Xunit;
+
+namespace ModularMonolith.Orders.Tests;
+
+/// <summary>
+/// Admins rebuild projections with the host's <c>rebuild</c> verb. These tests run the real entry point as a separate
+/// process against the test database, after damaging the projection's documents, and expect them back as they were.
+/// </summary>
+[Collection(OrdersCollection.Name)]
+public sealed class RebuildingThroughTheCommandLine(OrdersApp app)
+{
+    [Theory]
+    [InlineData("orders", "OrderSummary", "orders.mt_doc_ordersummary")]          // inline, Orders module
+    [InlineData("accounts", "AccountStatement", "accounts.mt_doc_accountstatement")] // async, Accounts module
+    [InlineData("cart", "ProductPerformance", "cart.mt_doc_productperformance")]     // async multi-stream, Cart module
+    public async Task A_damaged_projection_is_rebuilt_from_the_event_log(string module, string projection, string table)
+    {
+        var customer = await app.FundedAccountAsync(20m);
+        await app.CheckOutAsync(customer, await app.SeedsCartAsync(customer));
+        await app.WaitForAsyncProjectionsAsync();
+        var before = await DocumentsAsync(table);
+        before.ShouldNotBeEmpty();
+
+        await ExecuteAsync($"delete from {table} where id in (select id from {table} limit 1); " +
+                           $"update {table} set data = '{{}}'::jsonb where id in (select id from {table} limit 1)");
+        (await DocumentsAsync(table)).ShouldNotBe(before);
+
+        var (exit, output) = await RunHostAsync("rebuild", "--module", module, "--projection", projection);
+
+        exit.ShouldBe(0, output);
+        output.ShouldContain($"Rebuilt {projection}:");
+        (await DocumentsAsync(table)).ShouldBe(before);
+    }
+
+    [Theory]
+    [InlineData("nowhere", "OrderSummary", "Unknown module 'nowhere'. Modules: accounts, cart, orders.")]
+    [InlineData("orders", "NoSuchProjection", "Module orders has no projection 'NoSuchProjection'. Its projections: OrderSummary")]
+    public async Task An_unknown_module_or_projection_fails_with_a_message(string module, string projection, string message)
+    {
+        var (exit, output) = await RunHostAsync("rebuild", "--module", module, "--projection", projection);
+
+        exit.ShouldNotBe(0);
+        output.ShouldContain(message);
+    }
+
+    private async Task<List<(string Id, string Data)>> DocumentsAsync(string table)
+    {
+        await using var connection = new NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"select id::text, data::text from {table} order by id", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(string, string)>();
+        while (await reader.ReadAsync()) rows.Add((reader.GetString(0), reader.GetString(1)));
+        return rows;
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Runs the host's entry point (ModularMonolith.Host.dll, copied beside the tests) with CLI arguments.</summary>
+    private async Task<(int Exit, string Output)> RunHostAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ModularMonolith.Host.dll"));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["ConnectionStrings__Postgres"] = app.ConnectionString;
+        start.Environment["Auth__SigningKey"] = Testing.AppFixture.SigningKey;
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output + await errors);
+    }
+}
