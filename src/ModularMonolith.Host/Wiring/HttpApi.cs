@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using ModularMonolith.BuildingBlocks.Http;
+using ModularMonolith.Host.Operations;
 using Scalar.AspNetCore;
 using Wolverine.Http;
 
@@ -35,7 +37,11 @@ internal static class HttpApi
         builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
 
         builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer<BearerSecurityScheme>());
-        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("postgresql", tags: ["ready"]);
+        builder.Services.AddOptions<ProjectionHealthOptions>().BindConfiguration(ProjectionHealthOptions.Section);
+        builder.Services.AddSingleton<ProjectionMonitor>();
+        builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("postgresql", tags: ["ready"])
+            .AddCheck<ProjectionLagHealthCheck>("projections", tags: ["ready"]);
         builder.Services.AddWolverineHttp();
         return builder;
     }
@@ -56,8 +62,12 @@ internal static class HttpApi
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/docs").AllowAnonymous();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") })
-            .AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+            // Degraded still serves traffic (200); only Unhealthy takes the node out of rotation (503).
+            ResultStatusCodes = { [HealthStatus.Healthy] = 200, [HealthStatus.Degraded] = 200, [HealthStatus.Unhealthy] = 503 }
+        }).AllowAnonymous();
 
         app.MapWolverineEndpoints(http =>
         {

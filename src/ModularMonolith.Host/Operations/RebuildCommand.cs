@@ -2,12 +2,9 @@ using System.Diagnostics;
 using JasperFx.CommandLine;
 using JasperFx.Events.Projections;
 using Marten;
-using ModularMonolith.Accounts;
-using ModularMonolith.Cart;
-using ModularMonolith.Orders;
 using Npgsql;
 
-namespace ModularMonolith.Host.Cli;
+namespace ModularMonolith.Host.Operations;
 
 public sealed class RebuildInput : NetCoreInput
 {
@@ -28,20 +25,13 @@ public sealed class RebuildInput : NetCoreInput
 [Description("Rebuild one projection of a module from its event log, with live progress", Name = "rebuild")]
 public sealed class RebuildCommand : JasperFxAsyncCommand<RebuildInput>
 {
-    private static readonly Dictionary<string, Type> Stores = new(StringComparer.OrdinalIgnoreCase)
-    {
-        [AccountsModule.Schema] = typeof(IAccountsStore),
-        [CartModule.Schema] = typeof(ICartStore),
-        [OrdersModule.Schema] = typeof(IOrdersStore)
-    };
-
     public override async Task<bool> Execute(RebuildInput input)
     {
-        if (!Stores.TryGetValue(input.ModuleFlag, out var storeType))
-            return Fail($"Unknown module '{input.ModuleFlag}'. Modules: {string.Join(", ", Stores.Keys)}.");
+        if (!ModuleStores.ByModule.ContainsKey(input.ModuleFlag))
+            return Fail($"Unknown module '{input.ModuleFlag}'. Modules: {string.Join(", ", ModuleStores.ByModule.Keys)}.");
 
         using var host = input.BuildHost();
-        var store = (DocumentStore)host.Services.GetRequiredService(storeType);
+        var store = ModuleStores.Resolve(host.Services, input.ModuleFlag);
         var projection = store.Options.Projections.All.FirstOrDefault(p =>
             string.Equals(p.Name, input.ProjectionFlag, StringComparison.OrdinalIgnoreCase));
         if (projection is null)

@@ -3,7 +3,7 @@ using Npgsql;
 using Shouldly;
 using Xunit;
 
-namespace ModularMonolith.Orders.Tests;
+namespace ModularMonolith.Orders.Tests.Operations;
 
 /// <summary>
 /// Admins rebuild projections with the host's <c>rebuild</c> verb. These tests run the real entry point as a separate
