@@ -41,8 +41,8 @@ public sealed class CartScenarios(CartApp app)
 
         var trail = await app.Host.GetAsJson<JsonElement>($"/api/carts/{id}/events", app.CustomerToken(customer));
         var events = trail.GetProperty("events").EnumerateArray().ToList();
-        events.Select(e => e.GetProperty("type").GetString()).ShouldBe(["cart_opened", "item_added", "item_added", "item_added",
-            "item_removed", "discount_applied", "item_added", "cart_checked_out"]);
+        events.Select(e => e.GetProperty("type").GetString()).ShouldBe(["cart_opened", "item_added_v2", "item_added_v2", "item_added_v2",
+            "item_removed", "discount_applied", "item_added_v2", "cart_checked_out"]);
         events[^1].GetProperty("data").GetProperty("total").GetDecimal().ShouldBe(3.90m);
 
         var read = await app.Send(customer, "GET", $"/api/carts/{id}");

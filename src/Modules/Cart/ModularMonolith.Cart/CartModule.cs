@@ -2,6 +2,7 @@ using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using ModularMonolith.BuildingBlocks.Persistence;
+using ModularMonolith.Cart.AddingItem;
 using ModularMonolith.Cart.Analytics;
 using Wolverine;
 
@@ -20,6 +21,11 @@ public static class CartModule
     {
         services.AddModuleStore<ICartStore>(Schema, store =>
         {
+            // Event versioning (docs/adr/0006): ItemAdded v2 is stored as "item_added_v2"; v1 rows ("item_added")
+            // are upcast on read, so aggregates, projections and rebuilds only ever see v2.
+            store.Events.MapEventTypeWithSchemaVersion<ItemAdded>(2);
+            store.Events.Upcast<ItemAddedV1, ItemAdded>(ItemAddedV1.EventTypeName, v1 => v1.Upcast());
+
             store.Projections.Snapshot<ShoppingCart>(SnapshotLifecycle.Inline);
             store.Projections.Add<ProductPerformanceProjection>(ProjectionLifecycle.Async);
             store.Schema.For<ShoppingCart>().Index(x => x.CustomerId);

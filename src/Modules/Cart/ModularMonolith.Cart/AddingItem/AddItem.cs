@@ -53,3 +53,15 @@ public static class AddItemEndpoint
             cart => [Decide(cart, product, sku, command.Quantity!.Value, clock.GetUtcNow())], cancellation);
     }
 }
+
+/// <summary>
+/// <see cref="ItemAdded"/> as version 1 stored it (event type <c>item_added</c>): <c>productId</c> and <c>price</c>,
+/// before the event took the catalog's names <c>sku</c> and <c>unitPrice</c>. Version 2 is stored as
+/// <c>item_added_v2</c>; version 1 rows are never rewritten, they are upcast as they are read (docs/adr/0006).
+/// </summary>
+public sealed record ItemAddedV1(Guid CartId, string ProductId, string Name, int Quantity, decimal Price, DateTimeOffset AddedAt)
+{
+    public const string EventTypeName = "item_added";
+
+    public ItemAdded Upcast() => new(CartId, ProductId, Name, Quantity, Price, AddedAt);
+}
