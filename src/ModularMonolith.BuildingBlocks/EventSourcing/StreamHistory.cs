@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using JasperFx.Events;
 using Marten;
+using Marten.Events.Archiving;
 using ModularMonolith.BuildingBlocks.Http;
 
 namespace ModularMonolith.BuildingBlocks.EventSourcing;
@@ -89,7 +90,8 @@ public static class StreamHistory
         var from = (long)(page - 1) * pageSize + 1;
         var to = from + pageSize - 1;
         var events = await session.Events.QueryAllRawEvents()
-            .Where(e => e.StreamId == streamId && e.Version >= from && e.Version <= to)
+            // Archived streams keep their history: the audit trail includes archived events.
+            .Where(e => e.StreamId == streamId && e.Version >= from && e.Version <= to && e.MaybeArchived())
             .OrderBy(e => e.Version)
             .ToListAsync(cancellation);
 

@@ -28,7 +28,7 @@ public sealed class RebuildingThroughTheCommandLine(OrdersApp app)
                            $"update {table} set data = '{{}}'::jsonb where id in (select id from {table} limit 1)");
         (await DocumentsAsync(table)).ShouldNotBe(before);
 
-        var (exit, output) = await RunHostAsync("rebuild", "--module", module, "--projection", projection);
+        var (exit, output) = await HostProcess.RunAsync(app, "rebuild", "--module", module, "--projection", projection);
 
         exit.ShouldBe(0, output);
         output.ShouldContain($"Rebuilt {projection}:");
@@ -40,7 +40,7 @@ public sealed class RebuildingThroughTheCommandLine(OrdersApp app)
     [InlineData("orders", "NoSuchProjection", "Module orders has no projection 'NoSuchProjection'. Its projections: OrderSummary")]
     public async Task An_unknown_module_or_projection_fails_with_a_message(string module, string projection, string message)
     {
-        var (exit, output) = await RunHostAsync("rebuild", "--module", module, "--projection", projection);
+        var (exit, output) = await HostProcess.RunAsync(app, "rebuild", "--module", module, "--projection", projection);
 
         exit.ShouldNotBe(0);
         output.ShouldContain(message);
@@ -64,9 +64,12 @@ public sealed class RebuildingThroughTheCommandLine(OrdersApp app)
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
     }
+}
 
-    /// <summary>Runs the host's entry point (ModularMonolith.Host.dll, copied beside the tests) with CLI arguments.</summary>
-    private async Task<(int Exit, string Output)> RunHostAsync(params string[] args)
+/// <summary>Runs the host's entry point (ModularMonolith.Host.dll, copied beside the tests) with CLI arguments.</summary>
+public static class HostProcess
+{
+    public static async Task<(int Exit, string Output)> RunAsync(OrdersApp app, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ModularMonolith.Host.dll"));

@@ -1,6 +1,8 @@
 using JasperFx.Events.Projections;
 using Marten;
+using Marten.Linq.LastModified;
 using Marten.Schema;
+using ModularMonolith.BuildingBlocks.EventSourcing;
 using Microsoft.Extensions.DependencyInjection;
 using ModularMonolith.Accounts.GettingStatement;
 using ModularMonolith.BuildingBlocks.Http;
@@ -35,6 +37,11 @@ public static class AccountsModule
         });
 
         services.AddSingleton(new UniqueConstraint(EmailIndex, "email", "An account with this email already exists."));
+        // A closed account is finished: it can change no more. Its last write is its snapshot's last modification.
+        services.AddSingleton(new ClosedStreams(Schema, typeof(IAccountsStore), async (session, before, cancellation) =>
+            await session.Query<Account>()
+                .Where(a => a.Status == AccountStatus.Closed && a.ModifiedBefore(before))
+                .Select(a => a.Id).ToListAsync(cancellation)));
         return services;
     }
 

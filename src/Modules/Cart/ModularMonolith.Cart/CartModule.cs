@@ -1,6 +1,8 @@
 using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Marten.Linq.LastModified;
+using ModularMonolith.BuildingBlocks.EventSourcing;
 using ModularMonolith.BuildingBlocks.Persistence;
 using ModularMonolith.Cart.AddingItem;
 using ModularMonolith.Cart.Analytics;
@@ -30,6 +32,11 @@ public static class CartModule
             store.Projections.Add<ProductPerformanceProjection>(ProjectionLifecycle.Async);
             store.Schema.For<ShoppingCart>().Index(x => x.CustomerId);
         });
+        // Abandoned and checked-out carts are finished; a cart's last write is its snapshot's last modification.
+        services.AddSingleton(new ClosedStreams(Schema, typeof(ICartStore), async (session, before, cancellation) =>
+            await session.Query<ShoppingCart>()
+                .Where(c => c.Status != CartStatus.Open && c.ModifiedBefore(before))
+                .Select(c => c.Id).ToListAsync(cancellation)));
         return services;
     }
 

@@ -2,6 +2,7 @@ using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using ModularMonolith.BuildingBlocks.EventSourcing;
 using ModularMonolith.BuildingBlocks.Persistence;
 using ModularMonolith.Orders.GettingOrder;
 using ModularMonolith.Orders.Reports;
@@ -28,6 +29,11 @@ public static class OrdersModule
             store.Projections.Add<DailySalesProjection>(ProjectionLifecycle.Async);
             store.Schema.For<OrderSummary>().Index(x => x.CustomerId).Index(x => x.Status).Index(x => x.PlacedAt);
         });
+        services.AddSingleton(new ClosedStreams(Schema, typeof(IOrdersStore), async (session, before, cancellation) =>
+            await session.Query<OrderSummary>()
+                .Where(o => (o.Status == OrderStatus.Completed && o.DeliveredAt < before)
+                            || (o.Status == OrderStatus.Cancelled && o.CancelledAt < before))
+                .Select(o => o.Id).ToListAsync(cancellation)));
         return services;
     }
 
