@@ -32,4 +32,5 @@ export ASPNETCORE_URLS=${ASPNETCORE_URLS:-http://127.0.0.1:5080}
 
 log "database: ${ConnectionStrings__Postgres%%;Password=*};Password=***"
 log "environment: $ASPNETCORE_ENVIRONMENT; the API listens on $ASPNETCORE_URLS (when serving)"
-exec dotnet run --project src/ModularMonolith.Host -c Release -- "$@"
+# --no-launch-profile: the variables above, not launchSettings.json, decide the environment and URLs.
+exec dotnet run --no-launch-profile --project src/ModularMonolith.Host -c Release -- "$@"
