@@ -22,6 +22,8 @@ public static class AggregateWrites
         if (!ETags.TryReadIfMatch(http.Request, out var expectedVersion, out var error))
             throw RequestRefused.Invalid("If-Match", error!);
 
+        // Marten refuses an empty Guid as a stream id; no aggregate can have it, so it is simply unknown.
+        if (id == Guid.Empty) throw RequestRefused.NotFound(what, id);
         var stream = await session.Events.FetchForWriting<T>(id, cancellation);
         var current = stream.Aggregate ?? throw RequestRefused.NotFound(what, id);
         Caller.From(http.User).EnsureMayActFor(ownerOf(current), what);

@@ -23,12 +23,22 @@ public sealed class FieldErrors
         return this;
     }
 
-    /// <summary>Adds an error when a required text is missing, blank, too long, or contains control characters.</summary>
+    /// <summary>Adds an error when a required text is missing, blank, too long, or not plain text.</summary>
     public FieldErrors RequireText(string field, string? value, int maxLength)
     {
         if (string.IsNullOrWhiteSpace(value)) return Add(field, $"{field} is required.");
+        return CheckText(field, value, maxLength);
+    }
+
+    /// <summary>
+    /// Adds an error when a text is too long or holds control characters or bidirectional overrides (U+202A–U+202E,
+    /// U+2066–U+2069), which make a name display as something it is not.
+    /// </summary>
+    public FieldErrors CheckText(string field, string value, int maxLength)
+    {
         if (value.Trim().Length > maxLength) return Add(field, $"{field} must be at most {maxLength} characters.");
-        if (value.Any(char.IsControl)) return Add(field, $"{field} must not contain control characters.");
+        if (value.Any(c => char.IsControl(c) || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069'))
+            return Add(field, $"{field} must not contain control or bidirectional-override characters.");
         return this;
     }
 

@@ -56,6 +56,11 @@ internal static class HttpApi
             ? throw new BadHttpRequestException($"The request body is larger than {MaxRequestBodyBytes} bytes.",
                 StatusCodes.Status413PayloadTooLarge)
             : next(context));
+        // A malformed If-Match is a client mistake on any endpoint, including those that create (they have no version
+        // to compare with, so a well-formed one is ignored there; on existing aggregates the writes compare it).
+        app.Use((context, next) => ETags.TryReadIfMatch(context.Request, out _, out var error)
+            ? next(context)
+            : throw RequestRefused.Invalid("If-Match", error!));
         app.UseAuthentication();
         app.UseAuthorization();
 

@@ -40,6 +40,7 @@ public sealed class OpeningAnAccount
     [InlineData("", "name")]
     [InlineData("   ", "name")]
     [InlineData("a\u0000b", "name")]
+    [InlineData("Ada\u202Eevil", "name")]
     public void Invalid_names_are_refused(string name, string field) =>
         ErrorsOf(new OpenAccount(name, "ada@example.com", "+442079460958")).ShouldContainKey(field);
 

@@ -25,9 +25,7 @@ public static class Money
 
     public static void CheckReference(FieldErrors errors, string? reference)
     {
-        if (reference is null) return;
-        if (reference.Length > 100) errors.Add("reference", "reference must be at most 100 characters.");
-        else if (reference.Any(char.IsControl)) errors.Add("reference", "reference must not contain control characters.");
+        if (reference is not null) errors.CheckText("reference", reference, 100);
     }
 
     public static string Format(decimal amount) => amount.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
