@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Alba;
 using Marten.Events;
@@ -46,29 +45,9 @@ public sealed class CartApp : AppFixture
         return JsonDocument.Parse(await result.ReadAsTextAsync()).RootElement.GetProperty("id").GetGuid();
     }
 
-    public async Task<JsonElement> Send(Guid customer, string method, string url, object? body = null, int status = 200,
-        Action<Scenario>? configure = null)
-    {
-        var result = await Host.Scenario(s =>
-        {
-            s.ConfigureHttpContext(http =>
-            {
-                http.Request.Method = method;
-                http.Request.Path = url.Split('?')[0];
-                http.Request.QueryString = url.Contains('?') ? new Microsoft.AspNetCore.Http.QueryString(url[url.IndexOf('?')..]) : default;
-                if (body is null) return;
-                var bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(body, JsonSerializerOptions.Web));
-                http.Request.ContentType = "application/json";
-                http.Request.Body = new MemoryStream(bytes);
-                http.Request.ContentLength = bytes.Length;
-            });
-            s.WithRequestHeader("Authorization", $"Bearer {CustomerToken(customer)}");
-            configure?.Invoke(s);
-            s.StatusCodeShouldBe(status);
-        });
-        var text = await result.ReadAsTextAsync();
-        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement;
-    }
+    public Task<JsonElement> Send(Guid customer, string method, string url, object? body = null, int status = 200,
+        Action<Scenario>? configure = null) =>
+        Host.SendJsonAsync(method, url, CustomerToken(customer), body, status, configure);
 
     public Task WaitForAsyncProjectionsAsync() =>
         Host.Services.GetRequiredService<ICartStore>().WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));

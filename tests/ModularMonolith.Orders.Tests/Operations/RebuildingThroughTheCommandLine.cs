@@ -66,13 +66,33 @@ public sealed class RebuildingThroughTheCommandLine(OrdersApp app)
     }
 }
 
-/// <summary>Runs the host's entry point (ModularMonolith.Host.dll, copied beside the tests) with CLI arguments.</summary>
+/// <summary>
+/// Runs the host's entry point from the host's own build output (as an operator would), with CLI arguments. Not from
+/// the test folder: JasperFx scans the application folder for command assemblies, and test-only assemblies there
+/// (FsCheck and its F# runtime) are not in the host's dependency manifest.
+/// </summary>
 public static class HostProcess
 {
+    private static string HostDirectory
+    {
+        get
+        {
+            var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}")
+                ? "Release" : "Debug";
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "ModularMonolith.sln")))
+                    return Path.Combine(dir.FullName, "src", "ModularMonolith.Host", "bin", configuration, "net10.0");
+            throw new InvalidOperationException("ModularMonolith.sln not found above the test binaries.");
+        }
+    }
+
     public static async Task<(int Exit, string Output)> RunAsync(OrdersApp app, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ModularMonolith.Host.dll"));
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = HostDirectory
+        };
+        start.ArgumentList.Add(Path.Combine(HostDirectory, "ModularMonolith.Host.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["ConnectionStrings__Postgres"] = app.ConnectionString;

@@ -28,5 +28,14 @@ public static class Money
         if (reference is not null) errors.CheckText("reference", reference, 100);
     }
 
+    /// <summary>The validation every money movement request shares: a valid amount and an optional plain reference.</summary>
+    public static Microsoft.AspNetCore.Mvc.ProblemDetails ValidateMovement(decimal? amount, string? reference)
+    {
+        var errors = new FieldErrors();
+        Check(errors, amount);
+        CheckReference(errors, reference);
+        return errors.ToProblem();
+    }
+
     public static string Format(decimal amount) => amount.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -17,14 +17,8 @@ public sealed record FundsDeposited(Guid AccountId, decimal Amount, string? Refe
 [MartenStore(typeof(IAccountsStore))]
 public static class DepositFundsEndpoint
 {
-    public static ProblemDetails Validate(DepositFunds? command)
-    {
-        if (command is null) return FieldErrors.MissingBody();
-        var errors = new FieldErrors();
-        Money.Check(errors, command.Amount);
-        Money.CheckReference(errors, command.Reference);
-        return errors.ToProblem();
-    }
+    public static ProblemDetails Validate(DepositFunds? command) =>
+        command is null ? FieldErrors.MissingBody() : Money.ValidateMovement(command.Amount, command.Reference);
 
     public static FundsDeposited Decide(Account account, decimal amount, string? reference, DateTimeOffset now) =>
         account.IsClosed

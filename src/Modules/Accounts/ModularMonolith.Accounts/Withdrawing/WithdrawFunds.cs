@@ -17,14 +17,8 @@ public sealed record FundsWithdrawn(Guid AccountId, decimal Amount, string? Refe
 [MartenStore(typeof(IAccountsStore))]
 public static class WithdrawFundsEndpoint
 {
-    public static ProblemDetails Validate(WithdrawFunds? command)
-    {
-        if (command is null) return FieldErrors.MissingBody();
-        var errors = new FieldErrors();
-        Money.Check(errors, command.Amount);
-        Money.CheckReference(errors, command.Reference);
-        return errors.ToProblem();
-    }
+    public static ProblemDetails Validate(WithdrawFunds? command) =>
+        command is null ? FieldErrors.MissingBody() : Money.ValidateMovement(command.Amount, command.Reference);
 
     public static FundsWithdrawn Decide(Account account, decimal amount, string? reference, DateTimeOffset now)
     {
