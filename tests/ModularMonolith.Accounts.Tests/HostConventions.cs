@@ -23,6 +23,17 @@ public sealed class HostConventions(AccountsApp app)
             .GetProperty("scheme").GetString().ShouldBe("bearer");
     }
 
+    [Fact]
+    public async Task The_browsable_api_reference_is_served()
+    {
+        var result = await app.Host.Scenario(s =>
+        {
+            s.Get.Url("/docs/");
+            s.StatusCodeShouldBeOk();
+        });
+        (await result.ReadAsTextAsync()).ShouldContain("<html", Case.Insensitive);
+    }
+
     [Theory]
     [InlineData("/health/live")]
     [InlineData("/health/ready")]
