@@ -7,12 +7,15 @@ namespace ModularMonolith.Host.Cli;
 public sealed class TokenInput : NetCoreInput
 {
     [Description("Mint a customer token whose subject is this account id")]
+    [FlagAlias("account", true)]
     public Guid AccountFlag { get; set; }
 
     [Description("Mint an admin token instead")]
+    [FlagAlias("admin", true)]
     public bool AdminFlag { get; set; }
 
     [Description("Lifetime in minutes (default: Auth:TokenLifetime)")]
+    [FlagAlias("minutes", true)]
     public int MinutesFlag { get; set; }
 }
 
@@ -32,9 +35,14 @@ public sealed class TokenCommand : JasperFxAsyncCommand<TokenInput>
         }
 
         using var host = input.BuildHost();
-        var options = host.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
-        if (!options.HasUsableKey)
+        AuthOptions options;
+        try
         {
+            options = host.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
+        }
+        catch (OptionsValidationException)
+        {
+            // The options validate themselves on first use; an unusable key is an operator mistake, not a crash.
             Console.Error.WriteLine(AuthOptions.MissingKeyMessage);
             return Task.FromResult(false);
         }

@@ -7,12 +7,15 @@ namespace ModularMonolith.Host.Operations;
 public sealed class ArchiveInput : NetCoreInput
 {
     [Description("Only this module (accounts, cart or orders); all modules when omitted")]
+    [FlagAlias("module", true)]
     public string ModuleFlag { get; set; } = "";
 
     [Description("Archive streams finished more than this many days ago (default 30)")]
+    [FlagAlias("older-than-days", true)]
     public int OlderThanDaysFlag { get; set; } = 30;
 
     [Description("List what would be archived without archiving it")]
+    [FlagAlias("dry-run", true)]
     public bool DryRunFlag { get; set; }
 }
 

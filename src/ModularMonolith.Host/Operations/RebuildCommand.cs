@@ -9,9 +9,11 @@ namespace ModularMonolith.Host.Operations;
 public sealed class RebuildInput : NetCoreInput
 {
     [Description("The module whose projection to rebuild: accounts, cart or orders")]
+    [FlagAlias("module", true)]
     public string ModuleFlag { get; set; } = "";
 
     [Description("The projection's name, as `projections list` shows it (e.g. AccountStatement)")]
+    [FlagAlias("projection", true)]
     public string ProjectionFlag { get; set; } = "";
 }
 
@@ -109,11 +111,11 @@ public sealed class RebuildCommand : JasperFxAsyncCommand<RebuildInput>
     private sealed class ProgressLine(long total)
     {
         private readonly bool _inPlace = !Console.IsOutputRedirected;
-        private TimeSpan _lastPrinted = TimeSpan.MinValue;
+        private TimeSpan? _lastPrinted;
 
         public void Report(long position, TimeSpan elapsed)
         {
-            if (!_inPlace && elapsed - _lastPrinted < TimeSpan.FromSeconds(5)) return;
+            if (!_inPlace && _lastPrinted is { } last && elapsed - last < TimeSpan.FromSeconds(5)) return;
             _lastPrinted = elapsed;
             var rate = position / Math.Max(elapsed.TotalSeconds, 0.001);
             var eta = rate > 0 ? TimeSpan.FromSeconds((total - position) / rate) : (TimeSpan?)null;
@@ -125,7 +127,7 @@ public sealed class RebuildCommand : JasperFxAsyncCommand<RebuildInput>
 
         public void Finish()
         {
-            if (_inPlace && _lastPrinted != TimeSpan.MinValue) Console.WriteLine();
+            if (_inPlace && _lastPrinted is not null) Console.WriteLine();
         }
     }
 }

@@ -21,7 +21,10 @@ internal sealed class IdempotencyKeys : IHttpPolicy
             new DeduplicatedWithResponseAttribute(DeduplicationScope.User | DeduplicationScope.Endpoint)
                 {
                     Required = false,
-                    WindowInSeconds = (int)Window.TotalSeconds
+                    WindowInSeconds = (int)Window.TotalSeconds,
+                    // The claim and its recorded response commit with the endpoint's own transaction: a crash before
+                    // the commit leaves no claim (the retry does the work), a crash after it leaves the answer.
+                    ClaimInTransaction = true
                 }
                 .Modify(chain, rules);
     }

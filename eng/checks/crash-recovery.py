@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""Scripted check: the host is killed (SIGKILL) three times in the middle of a burst of checkouts.
+
+Drives N customers (default 500) through sign-up, deposit (some too little for the 3.90 cart), cart and checkout
+against a real host process, kills the host with SIGKILL after a quarter, a half and three quarters of the checkouts,
+restarts it each time, retries what failed with the same Idempotency-Key, waits until everything settles, then checks:
+  - every checked-out cart has exactly one order (one order_placed event);
+  - every order is Paid if its account could pay 3.90, Cancelled (insufficient funds) otherwise;
+  - exactly one debit per paid order and none for a cancelled one;
+  - deposits - debits + refunds = the sum of the balances;
+  - the async statement of every account ends at the account's balance (the daemon caught up after the kills).
+Own PostgreSQL (port 55472) and host port (5092); every wait is bounded. Usage: eng/checks/crash-recovery.py [N]
+"""
+import base64, concurrent.futures as futures, hashlib, hmac, json, os, signal, subprocess, sys, time, urllib.error, urllib.request, uuid
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+N = int(sys.argv[1]) if len(sys.argv) > 1 else 500
+PORT = int(os.environ.get("MM_CRASH_HTTP_PORT", "5092"))
+BASE = f"http://127.0.0.1:{PORT}"
+KEY = "crash-check-signing-key-0123456789abcdef"
+PG_ENV = dict(os.environ, MM_PG_PORT=os.environ.get("MM_CRASH_PG_PORT", "55472"),
+              MM_PG_DIR=os.path.join(ROOT, ".local", "crash"), MM_PG_FAST="1")
+HOST_DLL = os.path.join(ROOT, "src", "ModularMonolith.Host", "bin", "Release", "net10.0", "ModularMonolith.Host.dll")
+SEEDS_TOTAL = 3.90
+
+
+def b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def token(subject: str, role: str) -> str:
+    """A bearer token exactly as the host's AccessTokens mints it (HS256, sub, role, issuer, audience)."""
+    now = int(time.time())
+    header = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    claims = b64(json.dumps({"sub": subject, "role": role, "iss": "modular-monolith", "aud": "modular-monolith-api",
+                             "iat": now, "nbf": now - 60, "exp": now + 3600}).encode())
+    signature = hmac.new(KEY.encode(), f"{header}.{claims}".encode(), hashlib.sha256).digest()
+    return f"{header}.{claims}.{b64(signature)}"
+
+
+ADMIN = token("admin", "admin")
+
+
+def call(method, path, tok=None, body=None, key=None, timeout=15):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(BASE + path, data=data, method=method)
+    if data is not None:
+        request.add_header("content-type", "application/json")
+    if tok:
+        request.add_header("Authorization", f"Bearer {tok}")
+    if key:
+        request.add_header("Idempotency-Key", key)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            text = response.read().decode()
+            return response.status, json.loads(text) if text.startswith(("{", "[")) else text
+    except urllib.error.HTTPError as error:
+        text = error.read().decode()
+        return error.code, json.loads(text) if text.startswith("{") else text
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return None, None  # the host is down (being killed or restarting)
+
+
+def must(method, path, tok=None, body=None, expected=200, key=None):
+    """Retries through host restarts (same Idempotency-Key), bounded to 90 s."""
+    key = key or str(uuid.uuid4())
+    deadline = time.time() + 90
+    status, answer = None, None
+    while time.time() < deadline:
+        status, answer = call(method, path, tok, body, key if method != "GET" else None)
+        if status == expected:
+            return answer
+        if status is not None and status not in (409, 503) and status < 500:
+            raise SystemExit(f"FAIL: {method} {path} -> {status} {answer}")
+        time.sleep(0.3)
+    raise SystemExit(f"FAIL: {method} {path} did not answer {expected} within 90 s; last: {status} {answer}")
+
+
+class Host:
+    def __init__(self, connection_string):
+        self.env = dict(os.environ, ASPNETCORE_ENVIRONMENT="Development", ASPNETCORE_URLS=BASE,
+                        ConnectionStrings__Postgres=connection_string, Auth__SigningKey=KEY,
+                        Orders__PaymentTimeout="00:05:00")
+        self.process = None
+        self.log = open(os.path.join(ROOT, ".local", "crash-host.log"), "a")
+
+    def start(self):
+        self.process = subprocess.Popen(["dotnet", HOST_DLL], cwd=os.path.dirname(HOST_DLL), env=self.env,
+                                        stdout=self.log, stderr=self.log)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if call("GET", "/health/ready", timeout=2)[0] == 200:
+                return
+            time.sleep(0.5)
+        raise SystemExit("FAIL: host not ready within 60 s")
+
+    def kill(self):
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+
+def postgres(action):
+    result = subprocess.run(["bash", os.path.join(ROOT, "eng", "postgres.sh"), action], env=PG_ENV,
+                            capture_output=True, text=True, check=True)
+    return result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
+
+
+def main():
+    os.makedirs(os.path.join(ROOT, ".local"), exist_ok=True)
+    subprocess.run(["dotnet", "build", os.path.join(ROOT, "src", "ModularMonolith.Host"), "-c", "Release", "-v", "quiet",
+                    "-nologo"], check=True, capture_output=True)
+    connection_string = postgres("start")
+    host = Host(connection_string)
+    try:
+        host.start()
+        run(host)
+    finally:
+        if host.process and host.process.poll() is None:
+            host.kill()
+        postgres("destroy")
+
+
+def run(host):
+    for sku, name, price in (("banana", "Banana", 1.00), ("mango", "Mango", 2.00)):
+        must("PUT", f"/api/catalog/products/{sku}", ADMIN, {"name": name, "unitPrice": price})
+    must("PUT", "/api/catalog/discounts/2BANANAS", ADMIN, {"sku": "banana", "requiredQuantity": 2, "amountOff": 0.10})
+
+    def prepare(i):
+        rich = i % 5 != 0  # every fifth customer cannot pay 3.90
+        account = must("POST", "/api/accounts", None, {"name": f"Customer {i}", "email": f"c{i}.{uuid.uuid4().hex[:8]}@example.com",
+                                                       "phone": "+15551234567"}, 201)["id"]
+        tok = token(account, "customer")
+        must("POST", f"/api/accounts/{account}/deposits", tok, {"amount": 10 if rich else 1.5})
+        cart = must("POST", "/api/carts", tok, None, 201)["id"]
+        must("POST", f"/api/carts/{cart}/items", tok, {"sku": "banana", "quantity": 2})
+        must("POST", f"/api/carts/{cart}/discount", tok, {"code": "2BANANAS"})
+        must("POST", f"/api/carts/{cart}/items", tok, {"sku": "mango", "quantity": 1})
+        return account, tok, cart, rich
+
+    started = time.time()
+    with futures.ThreadPoolExecutor(8) as pool:
+        customers = list(pool.map(prepare, range(N)))
+    print(f"== {N} customers with filled carts in {time.time() - started:.1f} s")
+
+    # Checkouts at steady concurrency; the host is killed after 1/4, 1/2 and 3/4 of them were sent.
+    kills = {N // 4, N // 2, 3 * N // 4}
+    done = 0
+    with futures.ThreadPoolExecutor(8) as pool:
+        pending = []
+        for index, (account, tok, cart, rich) in enumerate(customers):
+            if index in kills:
+                # Kill once most sent checkouts were answered: their orders, debits and replies are then in flight
+                # between the modules (outbox, durable queues), which is the moment worth breaking.
+                wait_until = time.time() + 30
+                while sum(1 for p in pending if p.done()) < index - 8 and time.time() < wait_until:
+                    time.sleep(0.05)
+                host.kill()
+                print(f"   SIGKILL after {index} checkouts sent ({sum(1 for p in pending if p.done())} answered)")
+                host.start()
+            pending.append(pool.submit(must, "POST", f"/api/carts/{cart}/checkout", tok, None, 200, f"checkout-{cart}"))
+        for p in pending:
+            p.result()
+            done += 1
+    print(f"== {done} checkouts answered, across 3 kills")
+
+    # Settle: every order leaves Pending (paid or cancelled), bounded.
+    deadline = time.time() + 180
+    orders = {}
+    while time.time() < deadline:
+        orders = {cart: call("GET", f"/api/orders/{cart}", ADMIN) for _, _, cart, _ in customers}
+        if all(s == 200 and o["status"] in ("paid", "cancelled") for s, o in orders.values()):
+            break
+        time.sleep(1)
+    missing = [c for c, (s, _) in orders.items() if s != 200]
+    pending = [c for c, (s, o) in orders.items() if s == 200 and o["status"] not in ("paid", "cancelled")]
+    failures = []
+    if missing: failures.append(f"{len(missing)} checked-out carts without an order")
+    if pending: failures.append(f"{len(pending)} orders still pending after 180 s")
+
+    deposits = debits = refunds = balances = 0.0
+    for account, tok, cart, rich in customers:
+        events = must("GET", f"/api/accounts/{account}/events?pageSize=200", ADMIN)["events"]
+        order_events = must("GET", f"/api/orders/{cart}/events", ADMIN)["events"] if cart not in missing else []
+        placed = sum(1 for e in order_events if e["type"] == "order_placed")
+        debited = [e for e in events if e["type"] == "order_payment_debited" and e["data"]["orderId"] == cart]
+        refunded = [e for e in events if e["type"] == "order_payment_refunded" and e["data"]["orderId"] == cart]
+        status = orders.get(cart, (None, {}))[1].get("status") if cart not in missing else None
+        if placed != 1: failures.append(f"cart {cart}: {placed} order_placed events")
+        if rich and status != "paid": failures.append(f"order {cart}: {status}, expected paid")
+        if not rich and status != "cancelled": failures.append(f"order {cart}: {status}, expected cancelled")
+        if status == "paid" and len(debited) != 1: failures.append(f"order {cart}: {len(debited)} debits")
+        if status == "cancelled" and len(debited) != len(refunded): failures.append(f"order {cart}: debited without refund")
+        deposits += sum(e["data"]["amount"] for e in events if e["type"] == "funds_deposited")
+        debits += sum(e["data"]["amount"] for e in debited)
+        refunds += sum(e["data"]["amount"] for e in refunded)
+        balances += must("GET", f"/api/accounts/{account}", ADMIN)["balance"]
+    if round(deposits - debits + refunds, 2) != round(balances, 2):
+        failures.append(f"money: deposits {deposits:.2f} - debits {debits:.2f} + refunds {refunds:.2f} != balances {balances:.2f}")
+
+    # The async statement (rebuilt by the daemon after each kill) must end where the account is.
+    deadline = time.time() + 120
+    stale = []
+    while time.time() < deadline:
+        stale = [a for a, tok, _, _ in customers
+                 if must("GET", f"/api/accounts/{a}/statement?pageSize=1", ADMIN)["balance"] != must("GET", f"/api/accounts/{a}", ADMIN)["balance"]]
+        if not stale: break
+        time.sleep(2)
+    if stale: failures.append(f"{len(stale)} statements do not match their account after 120 s")
+
+    paid = sum(1 for _, (s, o) in orders.items() if s == 200 and o["status"] == "paid")
+    print(f"== {paid} paid, {len(customers) - paid} cancelled; deposits {deposits:.2f}, debits {debits:.2f}, "
+          f"refunds {refunds:.2f}, balances {balances:.2f}")
+    if failures:
+        print("FAIL:\n  " + "\n  ".join(failures[:30]))
+        sys.exit(1)
+    print("PASS: crash recovery")
+
+
+if __name__ == "__main__":
+    main()
