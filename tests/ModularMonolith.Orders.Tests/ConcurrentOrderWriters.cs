@@ -1,0 +1,40 @@
+using Alba;
+using ModularMonolith.Testing;
+using Shouldly;
+using Xunit;
+
+namespace ModularMonolith.Orders.Tests;
+
+[Collection(OrdersCollection.Name)]
+public sealed class ConcurrentOrderWriters(OrdersApp app)
+{
+    [Fact]
+    public async Task Racing_shipments_and_cancellations_leave_one_winner_and_only_200_409_or_412()
+    {
+        var customer = await app.FundedAccountAsync(10m);
+        var order = await app.SeedsCartAsync(customer);
+        await app.CheckOutAsync(customer, order);
+
+        // Ten writers at once: shipments (admin) and cancellations (the customer), half of them sending the paid
+        // order's ETag. Whichever commits first wins; every other one must be told why, never a 500.
+        var results = await app.Tracked(async () =>
+        {
+            var racers = Enumerable.Range(0, 10).Select(i => app.Host.Scenario(s =>
+            {
+                s.Post.Url(i % 2 == 0 ? $"/api/orders/{order}/shipment" : $"/api/orders/{order}/cancellation");
+                s.Bearer(i % 2 == 0 ? app.AdminToken() : app.CustomerToken(customer));
+                if (i % 4 < 2) s.WithRequestHeader("If-Match", "\"2\"");
+                s.IgnoreStatusCode();
+            }));
+            var statuses = (await Task.WhenAll(racers)).Select(r => r.Context.Response.StatusCode).ToList();
+            statuses.ShouldAllBe(status => status == 200 || status == 409 || status == 412);
+            statuses.Count(status => status == 200).ShouldBe(1);
+        });
+
+        var summary = await app.Call(app.AdminToken(), "GET", $"/api/orders/{order}");
+        var status = summary.GetProperty("status").GetString();
+        status.ShouldBeOneOf("shipped", "cancelled");
+        summary.GetProperty("version").GetInt32().ShouldBe(status == "shipped" ? 3 : 4, "paid + one winner (+ refund when cancelled)");
+        (await app.BalanceAsync(customer)).ShouldBe(status == "shipped" ? 6.10m : 10m);
+    }
+}
