@@ -41,9 +41,9 @@ def token(subject: str, role: str) -> str:
 ADMIN = token("admin", "admin")
 
 
-def call(method, path, tok=None, body=None, key=None, timeout=15):
+def call(method, path, tok=None, body=None, key=None, timeout=15, base=None):
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(BASE + path, data=data, method=method)
+    request = urllib.request.Request((base or BASE) + path, data=data, method=method)
     if data is not None:
         request.add_header("content-type", "application/json")
     if tok:
@@ -61,13 +61,13 @@ def call(method, path, tok=None, body=None, key=None, timeout=15):
         return None, None  # the host is down (being killed or restarting)
 
 
-def must(method, path, tok=None, body=None, expected=200, key=None):
+def must(method, path, tok=None, body=None, expected=200, key=None, base=None):
     """Retries through host restarts (same Idempotency-Key), bounded to 90 s."""
     key = key or str(uuid.uuid4())
     deadline = time.time() + 90
     status, answer = None, None
     while time.time() < deadline:
-        status, answer = call(method, path, tok, body, key if method != "GET" else None)
+        status, answer = call(method, path, tok, body, key if method != "GET" else None, base=base)
         if status == expected:
             return answer
         if status is not None and status not in (409, 503) and status < 500:

@@ -19,6 +19,12 @@ public static class ModuleStore
 
     public static MartenServiceCollectionExtensions.MartenStoreExpression<TStore> AddModuleStore<TStore>(
         this IServiceCollection services, string schema, Action<StoreOptions> configure)
+        where TStore : class, IDocumentStore =>
+        services.AddModuleStore<TStore>(schema, (options, _) => configure(options));
+
+    /// <summary>As above, for a module whose store depends on its settings (resolved from <c>provider</c>).</summary>
+    public static MartenServiceCollectionExtensions.MartenStoreExpression<TStore> AddModuleStore<TStore>(
+        this IServiceCollection services, string schema, Action<StoreOptions, IServiceProvider> configure)
         where TStore : class, IDocumentStore
     {
         return services.AddMartenStore<TStore>(provider =>
@@ -39,7 +45,7 @@ public static class ModuleStore
                 options.Events.UseAdvisoryLockTransaction = true;
                 options.Events.StreamIdentity = StreamIdentity.AsGuid;
 
-                configure(options);
+                configure(options, provider);
                 return options;
             })
             .IntegrateWithWolverine(wolverine =>

@@ -17,4 +17,8 @@ public static class ModuleStores
 
     public static DocumentStore Resolve(IServiceProvider services, string module) =>
         (DocumentStore)services.GetRequiredService(ByModule[module]);
+
+    /// <summary>The row Marten keeps a projection's progress in: "Name:All", and "Name:V2:All" from version 2 on.</summary>
+    public static string ShardOf(string projection, uint version) =>
+        new JasperFx.Events.Projections.ShardName(projection, JasperFx.Events.Projections.ShardName.All, version).Identity;
 }

@@ -27,7 +27,7 @@ public enum ShardState
     NotStarted
 }
 
-public sealed record ShardStatus(string Module, string Projection, string Shard, string Lifecycle, long? Position,
+public sealed record ShardStatus(string Module, string Projection, uint Version, string Shard, string Lifecycle, long? Position,
     long HighWaterMark, long? LagEvents, double? LagSeconds, ShardState State, DateTimeOffset? LastProgressAt);
 
 /// <summary>
@@ -56,19 +56,19 @@ public sealed class ProjectionMonitor(IServiceProvider services, NpgsqlDataSourc
 
             foreach (var projection in store.Options.Projections.All.OrderBy(p => p.Name))
             {
+                var shard = ModuleStores.ShardOf(projection.Name, projection.Version);
                 if (projection.Lifecycle == ProjectionLifecycle.Inline)
                 {
-                    result.Add(new ShardStatus(module, projection.Name, $"{projection.Name}:All", "inline", null,
+                    result.Add(new ShardStatus(module, projection.Name, projection.Version, shard, "inline", null,
                         head, 0, 0, ShardState.Inline, null));
                     continue;
                 }
 
-                var shard = $"{projection.Name}:All";
                 long? position = positions.TryGetValue(shard, out var p) ? p : null;
                 var lag = position is null ? head : Math.Max(0, head - position.Value);
                 double? lagSeconds = lag == 0 ? 0 : await OldestUnprojectedAgeAsync(schema, position ?? 0, now, cancellation);
                 var (state, lastProgress) = Judge($"{module}/{shard}", position, lag, now);
-                result.Add(new ShardStatus(module, projection.Name, shard, "async", position, head, lag,
+                result.Add(new ShardStatus(module, projection.Name, projection.Version, shard, "async", position, head, lag,
                     lagSeconds, state, lastProgress));
             }
         }

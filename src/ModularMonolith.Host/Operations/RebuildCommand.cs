@@ -52,18 +52,19 @@ public sealed class RebuildCommand : JasperFxAsyncCommand<RebuildInput>
             return Fail($"The database cannot be reached: {e.Message}");
         }
 
-        Console.WriteLine($"Rebuilding {projection.Name} ({projection.Lifecycle}) in module {input.ModuleFlag}: {total:N0} events in the log.");
+        Console.WriteLine($"Rebuilding {projection.Name}{(projection.Version > 1 ? $" v{projection.Version}" : "")} ({projection.Lifecycle}) in module {input.ModuleFlag}: {total:N0} events in the log.");
         var clock = Stopwatch.StartNew();
         using var daemon = await store.BuildProjectionDaemonAsync();
         var rebuild = daemon.RebuildProjectionAsync(projection.Name, TimeSpan.FromMinutes(30), CancellationToken.None);
 
+        var shard = ModuleStores.ShardOf(projection.Name, projection.Version);
         var progress = new ProgressLine(total);
         while (!rebuild.IsCompleted)
         {
             await Task.WhenAny(rebuild, Task.Delay(TimeSpan.FromSeconds(1)));
             if (rebuild.IsCompleted) break;
             var position = await ScalarAsync(dataSource,
-                $"select coalesce(max(last_seq_id), 0) from {schema}.mt_event_progression where name like '{projection.Name}:%'");
+                $"select coalesce(max(last_seq_id), 0) from {schema}.mt_event_progression where name = '{shard}'");
             progress.Report(position, clock.Elapsed);
         }
 

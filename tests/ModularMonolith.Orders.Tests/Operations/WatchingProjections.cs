@@ -42,7 +42,7 @@ public sealed class JudgingProjectionProgress
     }
 
     private static ShardStatus Shard(long lag, ShardState state) =>
-        new("accounts", "AccountStatement", "AccountStatement:All", "async", 10, 10 + lag, lag, 1, state, T0);
+        new("accounts", "AccountStatement", 1, "AccountStatement:All", "async", 10, 10 + lag, lag, 1, state, T0);
 
     [Fact]
     public void Readiness_is_degraded_only_by_a_stalled_projection_beyond_the_threshold()
@@ -76,6 +76,11 @@ public sealed class WatchingProjections(OrdersApp app)
         statement.GetProperty("position").GetInt64().ShouldBe(statement.GetProperty("highWaterMark").GetInt64());
         statement.GetProperty("state").GetString().ShouldBe("running");
         shards.Single(s => s.GetProperty("projection").GetString() == "OrderSummary").GetProperty("state").GetString().ShouldBe("inline");
+        // A versioned projection is read from its own progress row.
+        var sales = shards.Single(s => s.GetProperty("projection").GetString() == "DailySales");
+        sales.GetProperty("version").GetInt32().ShouldBe(2);
+        sales.GetProperty("shard").GetString().ShouldBe("DailySales:V2:All");
+        sales.GetProperty("lagEvents").GetInt64().ShouldBe(0);
 
         await app.Call(app.CustomerToken(customer), "GET", "/api/admin/projections", status: 403);
     }

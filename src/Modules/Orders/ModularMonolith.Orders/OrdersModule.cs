@@ -2,6 +2,7 @@ using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using ModularMonolith.BuildingBlocks.EventSourcing;
 using ModularMonolith.BuildingBlocks.Persistence;
 using ModularMonolith.Orders.GettingOrder;
@@ -21,12 +22,17 @@ public static class OrdersModule
 
     public static IServiceCollection AddOrdersModule(this IServiceCollection services)
     {
-        services.AddOptions<OrdersOptions>().BindConfiguration(OrdersOptions.Section);
-        services.AddModuleStore<IOrdersStore>(Schema, store =>
+        services.AddOptions<OrdersOptions>().BindConfiguration(OrdersOptions.Section)
+            .Validate(o => o.DailySalesVersion is 1 or 2, "Orders:DailySalesVersion must be 1 or 2.").ValidateOnStart();
+        services.AddModuleStore<IOrdersStore>(Schema, (store, provider) =>
         {
             store.Projections.Add<OrderSummaryProjection>(ProjectionLifecycle.Inline);
             store.Projections.Add<CustomerOrderHistoryProjection>(ProjectionLifecycle.Async);
-            store.Projections.Add<DailySalesProjection>(ProjectionLifecycle.Async);
+            // One version of DailySales per node; Marten keeps the versions' tables and progress apart (blue/green).
+            if (provider.GetRequiredService<IOptions<OrdersOptions>>().Value.DailySalesVersion == 1)
+                store.Projections.Add<DailySalesProjectionV1>(ProjectionLifecycle.Async);
+            else
+                store.Projections.Add<DailySalesProjection>(ProjectionLifecycle.Async);
             store.Schema.For<OrderSummary>().Index(x => x.CustomerId).Index(x => x.Status).Index(x => x.PlacedAt);
         });
         services.AddSingleton(new ClosedStreams(Schema, typeof(IOrdersStore), async (session, before, cancellation) =>
