@@ -172,10 +172,7 @@ def run(blue, green):
     total = len(done)
     print(f"== {total} orders, {sum(1 for _, c in done if c)} refunded; v2 report: "
           + ", ".join(f"{sku} sold {v2_final[sku]['unitsSold']} net {v2_final[sku]['netRevenue']}" for sku in PRICES))
-    if failures:
-        print("FAIL:\n  " + "\n  ".join(failures[:30]))
-        sys.exit(1)
-    print("PASS: blue/green projection change")
+    crash.finish(failures, "blue/green projection change")
 
 
 if __name__ == "__main__":

@@ -64,12 +64,14 @@ def call(method, path, tok=None, body=None, key=None, timeout=15, base=None):
 
 
 def must(method, path, tok=None, body=None, expected=200, key=None, base=None):
-    """Retries through host restarts (same Idempotency-Key), bounded to 90 s."""
+    """Retries through host restarts (same Idempotency-Key), bounded to 90 s. `base` may be a function, asked again at
+    each try (several nodes: a request cut off by a killed node moves to a live one, and is still done once)."""
     key = key or str(uuid.uuid4())
     deadline = time.time() + 90
     status, answer = None, None
     while time.time() < deadline:
-        status, answer = call(method, path, tok, body, key if method != "GET" else None, base=base)
+        status, answer = call(method, path, tok, body, key if method != "GET" else None,
+                              base=base() if callable(base) else base)
         if status == expected:
             return answer
         if status is not None and status not in (409, 503) and status < 500:
@@ -119,10 +121,7 @@ def main():
         host.process.terminate()  # a clean stop: the rebuilds below must not race the host's own daemon
         host.process.wait(timeout=60)
         failures += compare_with_replay(host.env)
-        if failures:
-            print("FAIL:\n  " + "\n  ".join(failures[:30]))
-            sys.exit(1)
-        print("PASS: crash recovery")
+        finish(failures, "crash recovery")
     finally:
         if host.process and host.process.poll() is None:
             host.kill()
@@ -221,6 +220,13 @@ def run(host):
     print(f"== {paid} paid, {len(customers) - paid} cancelled; deposits {deposits:.2f}, debits {debits:.2f}, "
           f"refunds {refunds:.2f}, balances {balances:.2f}")
     return failures
+
+
+def finish(failures, check):
+    if failures:
+        print("FAIL:\n  " + "\n  ".join(failures[:30]))
+        sys.exit(1)
+    print(f"PASS: {check}")
 
 
 def wait_caught_up(base=None, seconds=120):
