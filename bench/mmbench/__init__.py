@@ -1,0 +1,1 @@
+"""The benchmark suite's orchestrator (issue #7): see docs/benchmarks.md."""

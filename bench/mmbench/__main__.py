@@ -1,0 +1,116 @@
+"""bench/run.sh [--quick|--full]: one run of every measurement of issue #7 (see docs/benchmarks.md)."""
+import json, os, platform, re, subprocess, sys, time, traceback
+from . import report, scenarios
+from .infra import LOCAL, ROOT, Host, Sampler, log, pg_settings, postgres, psql
+
+MODES = {
+    "quick": {"clients": [1, 8, 32], "warmup_s": 1, "command_s": 4, "raw_streams": 2000, "carts": 256, "lag_s": 6,
+              "checkouts": 120, "checkout_rate": 20, "rebuild_sizes": [100_000]},
+    "full": {"clients": [1, 8, 32], "warmup_s": 3, "command_s": 20, "raw_streams": 5000, "carts": 1024, "lag_s": 30,
+             "checkouts": 1200, "checkout_rate": 40, "rebuild_sizes": [100_000, 1_000_000]},
+}
+
+
+def sh(*args):
+    try:
+        return subprocess.run(args, capture_output=True, text=True, timeout=60).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+
+
+def package_versions():
+    text = open(os.path.join(ROOT, "Directory.Packages.props")).read()
+    return {m.group(1): m.group(2) for m in re.finditer(r'PackageVersion Include="([^"]+)" Version="([^"]+)"', text)
+            if m.group(1) in ("Marten", "WolverineFx", "WolverineFx.Http", "Npgsql")}
+
+
+def machine():
+    meminfo = open("/proc/meminfo").read()
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown")
+    return {"cores": os.cpu_count(), "cpu": cpu, "os": platform.platform(),
+            "memory_gb": round(int(re.search(r"MemTotal:\s+(\d+)", meminfo).group(1)) / 1024 / 1024, 1),
+            "load_average_at_start": os.getloadavg()}
+
+
+def main():
+    if "--report-only" in sys.argv:  # re-render the console table and docs from bench/results/latest.json
+        with open(os.path.join(ROOT, "bench", "results", "latest.json")) as f:
+            results = json.load(f)
+        results["targets"] = report.targets(results)
+        report.console(results)
+        report.write_docs(results)
+        return 0
+    mode = "full" if "--full" in sys.argv else "quick"
+    config = MODES[mode]
+    started = time.time()
+    os.makedirs(LOCAL, exist_ok=True)
+    results = {"mode": mode, "config": config, "started_at": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+               "commit": sh("git", "-C", ROOT, "rev-parse", "--short", "HEAD"),
+               "dirty": bool(sh("git", "-C", ROOT, "status", "--porcelain", "--", "src")),
+               "machine": machine(), "failures": [],
+               "host": {"environment": "Production", "type_load_mode": "Static", "configuration": "Release"},
+               "note": report.TARGETS_NOTE}
+    log(f"mode {mode}; {report.TARGETS_NOTE}")
+    log("building the host (Release, codegen write, Static) in .local/bench/src")
+    dll = subprocess.run(["bash", os.path.join(ROOT, "bench", "build-host.sh")], check=True, capture_output=True,
+                         text=True).stdout.strip().splitlines()[-1]
+    log("fresh PostgreSQL on 127.0.0.1:55480 with durable settings")
+    postgres("destroy")
+    postgres("start")
+    results["pg_settings"] = pg_settings()
+    if results["pg_settings"].get("fsync") != "on" or results["pg_settings"].get("synchronous_commit") != "on":
+        raise SystemExit("bench: PostgreSQL is not durable (fsync/synchronous_commit); refusing to measure")
+    results["versions"] = {"dotnet_sdk": sh("dotnet", "--version"), "postgres": psql("show server_version"),
+                           "wrk": (re.findall(r"wrk \S+", sh("wrk", "-v")) or ["wrk"])[0].split(" ", 1)[-1],
+                           "pgbench": (re.findall(r"\d+\.\d+", sh("pgbench", "--version")) or ["?"])[0],
+                           **package_versions()}
+    host = None
+    try:
+        log("schemas: a Development start creates them, a short flow creates the lazily created tables")
+        scenarios.create_schema_objects(dll)
+        log("cold start of the Production host (pre-generated code)")
+        host, results["cold_start"] = scenarios.cold_start(dll)
+        log(f"cold start: {results['cold_start']}")
+        sampler = Sampler(host.process.pid).start()
+        items, tokens = scenarios.seed_command_data(config["carts"])
+        data = {"items": items, "tokens": tokens}
+        for name, run in [
+            ("commands", lambda: scenarios.commands(config, data, sampler)),
+            ("half_load", lambda: half_load(config, data, results, sampler)),
+            ("checkout", lambda: scenarios.checkout_to_paid(config, sampler)),
+        ]:
+            try:
+                results[name] = run()
+            except Exception as error:  # a failed measurement is reported as failed, the others still run
+                traceback.print_exc()
+                results["failures"].append(f"{name}: {error}")
+        sampler.stop()
+        results["resources"] = sampler.summary(
+            {p for p in {s[0] for s in sampler.samples} if p.startswith("load:") or p in ("half_load", "checkout")})
+        results["resources_all_phases"] = sampler.summary()
+        host.stop()
+        host = None
+        try:
+            results["rebuild"] = scenarios.rebuilds(config, dll)
+        except Exception as error:
+            traceback.print_exc()
+            results["failures"].append(f"rebuild: {error}")
+    finally:
+        if host:
+            host.stop()
+        postgres("stop")
+    results["duration_s"] = round(time.time() - started, 1)
+    results["targets"] = report.targets(results)
+    report.console(results)
+    log(f"wrote {report.write_json(results)} and {report.write_docs(results)} in {results['duration_s']:.0f} s")
+    return 1 if results["failures"] else 0
+
+
+def half_load(config, data, results, sampler):
+    # The pause assumes the light-load latency (the 1-client mean): at half load a request waits little.
+    rows = {r["clients"]: r for r in results["commands"]["add_item"]["rows"]}
+    return scenarios.half_load_and_lag(config, data, rows[8]["api"]["tx_per_s"], rows[1]["api"]["mean_ms"], sampler)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,203 @@
+"""The run's figures as a console table, bench/results/latest.json and docs/benchmarks.md."""
+import json, os
+from .infra import ROOT
+
+TARGETS_NOTE = "Figures should be taken on an otherwise idle machine: the load generators, PostgreSQL and the host share its cores."
+
+
+def fmt(value, digits=1):
+    if value is None:
+        return "failed"
+    if isinstance(value, (int, float)):
+        return f"{value:,.{digits}f}" if isinstance(value, float) and digits else f"{value:,}"
+    return str(value)
+
+
+def command_table(results):
+    lines = ["| Command | Clients | API tx/s | API p50 / p95 / p99 ms | Errors | Raw SQL tx/s | Raw p50 / p95 / p99 ms | Ratio API ÷ raw |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for name, block in results["commands"].items():
+        for row in block["rows"]:
+            a, r = row["api"], row["raw"]
+            lines.append(f"| {name.replace('_', ' ')} | {row['clients']} | {a['tx_per_s']:,.0f} | "
+                         f"{a['p50_ms']:.1f} / {a['p95_ms']:.1f} / {a['p99_ms']:.1f} | {a['errors']} | "
+                         f"{r['tx_per_s']:,.0f} | {r['p50_ms']:.2f} / {r['p95_ms']:.2f} / {r['p99_ms']:.2f} | "
+                         f"{row['ratio'] * 100:.0f} % |")
+    return lines
+
+
+def targets(results):
+    """Where each target of issue #7 stands, from this run's figures only."""
+    out = []
+
+    def add(name, value, goal, met):
+        out.append({"target": name, "measured": value, "goal": goal,
+                    "status": "not measured" if met is None else ("met" if met else "not met")})
+
+    c8 = next((r for r in results.get("commands", {}).get("add_item", {}).get("rows", []) if r["clients"] == 8), None)
+    ratio = c8["ratio"] if c8 else None
+    add("Commands ≥ 50 % of raw-SQL tx/s at 8 clients (add item)", f"{ratio * 100:.0f} %" if ratio else None, "≥ 50 %",
+        None if ratio is None else ratio >= 0.5)
+    half = results.get("half_load")
+    p99 = half["api"]["p99_ms"] if half else None
+    add("p99 at half of that load (add item)", f"{p99:.1f} ms" if p99 is not None else None, "≤ 25 ms",
+        None if p99 is None else p99 <= 25)
+    paid = (results.get("checkout") or {}).get("latency")
+    add("Checkout → Paid p99", f"{paid['p99_ms']:.0f} ms" if paid else None, "≤ 150 ms",
+        None if not paid else paid["p99_ms"] <= 150 and results["checkout"]["not_paid_within_60s"] == 0)
+    lag = (half or {}).get("lag", {}).get("observed")
+    add("Async projection lag p99 at half load", f"{lag['p99_ms']:.0f} ms" if lag else None, "≤ 1 s",
+        None if not lag else lag["p99_ms"] <= 1000 and half["lag"]["not_projected_within_30s"] == 0)
+    rebuilds = results.get("rebuild") or []
+    rates = [p.get("events_per_s") for r in rebuilds for p in r["projections"].values()]
+    if rates and all(rates):
+        add("Rebuild ≥ 50 k events/s (slowest projection, largest size)",
+            f"{min(p['events_per_s'] for p in rebuilds[-1]['projections'].values()):,} events/s", "≥ 50,000",
+            min(p["events_per_s"] for p in rebuilds[-1]["projections"].values()) >= 50000)
+    else:
+        add("Rebuild ≥ 50 k events/s", None, "≥ 50,000", None)
+    growth = growth_values(results)
+    add("Rebuild time linear in events",
+        "; ".join(f"{g['projection']}: {g['event_ratio']}× events → {g['time_ratio']}× time" for g in growth) or None,
+        "time ratio within ±30 % of the event ratio",
+        None if not growth else all(0.7 <= g["time_ratio"] / g["event_ratio"] <= 1.3 for g in growth))
+    cold = results.get("cold_start") or {}
+    add("Cold start to first successful answer", f"{cold.get('first_command_s')} s" if cold.get("first_command_s") else None,
+        "≤ 2 s", None if not cold.get("first_command_s") else cold["first_command_s"] <= 2)
+    rss = (results.get("resources") or {}).get("peak_rss_mb")
+    add("Host RSS under load", f"{rss:.0f} MB" if rss else None, "≤ 300 MB", None if not rss else rss <= 300)
+    return out
+
+
+def growth_values(results):
+    rebuilds = results.get("rebuild") or []
+    out = []
+    if len(rebuilds) >= 2:
+        small, large = rebuilds[0], rebuilds[-1]
+        for name in small["projections"]:
+            a, b = small["projections"][name], large["projections"][name]
+            if a.get("rebuild_s") and b.get("rebuild_s"):
+                out.append({"projection": name, "event_ratio": round(large["events"] / small["events"], 2),
+                            "time_ratio": round(b["rebuild_s"] / a["rebuild_s"], 2)})
+    return out
+
+
+def console(results):
+    print()
+    print(f"== Benchmark ({results['mode']}) · commit {results['commit']} · {results['machine']['cores']} cores, "
+          f"{results['machine']['memory_gb']} GB · {results['started_at']}")
+    print(f"   {TARGETS_NOTE}")
+    for line in command_table(results):
+        print("  " + line)
+    for line in other_lines(results):
+        print("  " + line)
+    print()
+    for t in results["targets"]:
+        print(f"  [{t['status']:>12s}] {t['target']}: {t['measured'] if t['measured'] else 'failed / not measured'} (goal {t['goal']})")
+    if results.get("failures"):
+        print("  FAILED measurements:", "; ".join(results["failures"]))
+    print()
+
+
+def other_lines(results):
+    lines = ["", "| Measurement | Figure | Raw limit beside it |", "| --- | --- | --- |"]
+    half = results.get("half_load")
+    if half:
+        a = half["api"]
+        lag = half["lag"]
+        lines.append(f"| Add item at half load (offered ≈ {half['target_tx_per_s']:,.0f}/s, 8 clients) | {a['tx_per_s']:,.0f} tx/s, "
+                     f"p50 / p95 / p99 {a['p50_ms']:.1f} / {a['p95_ms']:.1f} / {a['p99_ms']:.1f} ms, {a['errors']} errors | "
+                     f"raw p99 at 8 clients full load: {raw_p99(results, 'add_item', 8)} ms |")
+        o = lag["observed"]
+        lines.append(f"| Async projection lag ({lag['shard']}, {lag['events']:,} events) | "
+                     + (f"p50 {o['p50_ms']:.0f} ms, p99 {o['p99_ms']:.0f} ms, max {o['max_ms']:.0f} ms" if o else "failed")
+                     + f", not projected within 30 s: {lag['not_projected_within_30s']} | — (sampling interval 20 ms) |")
+    c = results.get("checkout")
+    if c:
+        l = c["latency"]
+        lines.append(f"| Checkout → Paid at {c['offered_per_s']}/s offered ({c['checkouts']} orders, 3 modules, 4 messages) | "
+                     + (f"p50 {l['p50_ms']:.0f} ms, p95 {l['p95_ms']:.0f} ms, p99 {l['p99_ms']:.0f} ms" if l else "failed")
+                     + f"; not paid in 60 s: {c['not_paid_within_60s']}, HTTP errors {c['http_errors']} | "
+                     f"raw: 5 transactions of ≈ {raw_p50(results, 'add_item', 1)} ms each at 1 client |")
+    for r in results.get("rebuild") or []:
+        for name, p in r["projections"].items():
+            lines.append(f"| Rebuild {name} ({'per stream' if name == 'ShoppingCart' else 'multi-stream, per sku'}), "
+                         f"{r['events']:,} events | " + (f"{p['events_per_s']:,} events/s ({p['rebuild_s']} s, {p['documents']:,} docs)"
+                                                          if p.get("events_per_s") else "failed")
+                         + f" | in database (INSERT … SELECT … GROUP BY): {p['in_database_events_per_s']:,} events/s "
+                         f"({p['in_database_s']} s); ratio {fmt(p.get('ratio'), 3)} |")
+    for g in growth_values(results):
+        lines.append(f"| Rebuild growth {g['projection']} | {g['event_ratio']}× events → {g['time_ratio']}× time | linear: {g['event_ratio']}× |")
+    cold = results.get("cold_start")
+    if cold:
+        lines.append(f"| Cold start (spawn → /health/ready 200; → first sign-up 201) | {cold['ready_s']} s; {cold['first_command_s']} s | — |")
+    res = results.get("resources")
+    if res:
+        lines.append(f"| Host under load (all load phases) | peak RSS {res['peak_rss_mb']:.0f} MB; CPU mean {res['mean_host_cpu_pct']:.0f} %, "
+                     f"peak {res['peak_host_cpu_pct']:.0f} % of one core | machine CPU mean {res['mean_machine_cpu_pct']:.0f} % (all cores) |")
+    return lines
+
+
+def raw_p99(results, name, clients):
+    row = next((r for r in results["commands"].get(name, {}).get("rows", []) if r["clients"] == clients), None)
+    return f"{row['raw']['p99_ms']:.2f}" if row else "—"
+
+
+def raw_p50(results, name, clients):
+    row = next((r for r in results["commands"].get(name, {}).get("rows", []) if r["clients"] == clients), None)
+    return f"{row['raw']['p50_ms']:.2f}" if row else "—"
+
+
+def write_json(results):
+    path = os.path.join(ROOT, "bench", "results", "latest.json")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path + ".tmp", "w") as f:
+        json.dump(results, f, indent=2)
+    os.replace(path + ".tmp", path)
+    return path
+
+
+def write_docs(results):
+    with open(os.path.join(ROOT, "bench", "method.md")) as f:
+        method = f.read()
+    with open(os.path.join(ROOT, "bench", "optimizations.md")) as f:
+        optimizations = f.read()
+    m = results["machine"]
+    v = results["versions"]
+    target_lines = ["| Target | Measured | Goal | Status |", "| --- | --- | --- | --- |"]
+    target_lines += [f"| {t['target']} | {t['measured'] or 'failed / not measured'} | {t['goal']} | **{t['status']}** |"
+                     for t in results["targets"]]
+    text = f"""# Benchmarks
+
+<!-- Written by bench/run.sh from bench/results/latest.json, bench/method.md and bench/optimizations.md; edit those. -->
+
+`bench/run.sh --quick` or `bench/run.sh --full` (durations under "How it measures"). {TARGETS_NOTE}
+
+## Latest run
+
+{results['mode']} mode, commit `{results['commit']}`{' (uncommitted changes)' if results.get('dirty') else ''}, {results['started_at']},
+{m['cores']} cores ({m['cpu']}), {m['memory_gb']} GB RAM, {m['os']}; took {results['duration_s']:.0f} s.
+.NET SDK {v['dotnet_sdk']}, PostgreSQL {v['postgres'].split(' ')[0]}, Marten {v.get('Marten')}, Wolverine {v.get('WolverineFx')},
+Npgsql {v.get('Npgsql')}, wrk {v['wrk']}, pgbench {v['pgbench']}. PostgreSQL settings: {', '.join(f'{k}={val}' for k, val in results['pg_settings'].items())}.
+Host: Release build, Wolverine__TypeLoadMode={results['host']['type_load_mode']}, ASPNETCORE_ENVIRONMENT={results['host']['environment']}.
+{('**Failed measurements:** ' + '; '.join(results['failures'])) if results.get('failures') else ''}
+
+### Commands over HTTP beside the raw-SQL limit of the same rows
+
+{chr(10).join(command_table(results))}
+
+### Flows, projections, rebuild, process
+{chr(10).join(other_lines(results))}
+
+### Targets (issue #7)
+
+{chr(10).join(target_lines)}
+
+{method}
+
+{optimizations}
+"""
+    path = os.path.join(ROOT, "docs", "benchmarks.md")
+    with open(path, "w") as f:
+        f.write(text)
+    return path

@@ -1,0 +1,306 @@
+"""The measurements of issue #7, each against the same PostgreSQL and host in one run."""
+import concurrent.futures as futures, os, re, threading, time, uuid
+from . import load
+from .infra import LOCAL, Host, call, log, must, psql, timed_sql, token, psql_file, ROOT
+
+SKUS = [f"sku-{i:02d}" for i in range(1, 21)]
+ADMIN = token("admin", "admin")
+
+
+def pool_map(fn, items, workers=8):
+    with futures.ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(fn, items))
+
+
+def create_schema_objects(dll):
+    """A Development start creates every schema; a short flow through all modules creates the document tables that
+    are only created on first use (e.g. cart.mt_doc_product), which a Production host would not create."""
+    host = Host(dll, environment="Development")
+    host.start()
+    try:
+        for sku in SKUS:
+            must("PUT", f"/api/catalog/products/{sku}", ADMIN, {"name": f"Product {sku[-2:]}", "unitPrice": 1.00})
+        checkout_flow(1)
+        wait_projections_caught_up(30)
+    finally:
+        host.stop()
+
+
+def wait_projections_caught_up(seconds):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        status, shards = call("GET", "/api/admin/projections", ADMIN)
+        if status == 200 and all(s["lagEvents"] == 0 for s in shards if s["lifecycle"] == "async"):
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def new_customer(i, deposit=None):
+    account = must("POST", "/api/accounts", None, {"name": f"Customer {i}",
+                                                 "email": f"c{i}.{uuid.uuid4().hex[:10]}@example.com",
+                                                 "phone": "+15551234567"})["id"]
+    tok = token(account, "customer")
+    if deposit:
+        must("POST", f"/api/accounts/{account}/deposits", tok, {"amount": deposit})
+    return account, tok
+
+
+def checkout_flow(n):
+    customers = prepare_checkouts(n)
+    for _, tok, cart in customers:
+        must("POST", f"/api/carts/{cart}/checkout", tok)
+    return customers
+
+
+def prepare_checkouts(n):
+    def one(i):
+        account, tok = new_customer(i, deposit=100)
+        cart = must("POST", "/api/carts", tok)["id"]
+        must("POST", f"/api/carts/{cart}/items", tok, {"sku": SKUS[i % len(SKUS)], "quantity": 2})
+        return account, tok, cart
+    return pool_map(one, range(n))
+
+
+def cold_start(dll):
+    """Spawn → first 200 from /health/ready, and → first successful command (a sign-up, 201)."""
+    host = Host(dll)
+    ready_s, spawned = host.start()
+    status = None
+    while time.perf_counter() - spawned < 60:
+        status, _ = call("POST", "/api/accounts", None, {"name": "First", "email": f"first.{uuid.uuid4().hex}@example.com",
+                                                        "phone": "+15551234567"})
+        if status == 201:
+            break
+        time.sleep(0.02)
+    first_command_s = time.perf_counter() - spawned if status == 201 else None
+    return host, {"ready_s": round(ready_s, 2), "first_command_s": round(first_command_s, 2) if first_command_s else None}
+
+
+def seed_command_data(carts):
+    """Customers and open carts for the add-item load; a file of "cartId token sku…" and one of customer tokens."""
+    def one(i):
+        _, tok = new_customer(f"load{i}")
+        return [(must("POST", "/api/carts", tok)["id"], tok) for _ in range(4)]
+    rows = [row for group in pool_map(one, range((carts + 3) // 4)) for row in group]
+    items_path = os.path.join(LOCAL, "carts.txt")
+    with open(items_path, "w") as f:
+        for index, (cart, tok) in enumerate(rows):
+            skus = SKUS[index % len(SKUS):] + SKUS[:index % len(SKUS)]
+            f.write(f"{cart} {tok} {' '.join(skus)}\n")
+    tokens_path = os.path.join(LOCAL, "customers.txt")
+    with open(tokens_path, "w") as f:
+        f.writelines(f"{tok}\n" for _, tok in rows[::4])
+    return items_path, tokens_path
+
+
+COMMANDS = [  # name, wrk script, data file key, raw pgbench script (None: no raw twin)
+    ("add_item", "add-item.lua", "items", "append.sql"),
+    ("open_cart", "open-cart.lua", "tokens", "new-stream.sql"),
+    ("open_account", "open-account.lua", None, "new-stream.sql"),
+]
+
+
+def commands(config, data, sampler):
+    """Measurement 1 and 2: each command and its raw-SQL twin at 1, 8, 32 clients, one after the other."""
+    psql_file(os.path.join(ROOT, "bench", "pgbench", "setup.sql"), {"streams": config["raw_streams"]})
+    results, raw_cache = {}, {}
+    for name, script, key, raw_script in COMMANDS:
+        sampler.phase = "warmup"
+        load.wrk(script, 8, config["warmup_s"], data.get(key), nonce=f"w{uuid.uuid4().hex[:8]}")
+        rows = []
+        for clients in config["clients"]:
+            sampler.phase = f"load:{name}"
+            api = load.wrk(script, clients, config["command_s"], data.get(key), nonce=uuid.uuid4().hex[:8])
+            sampler.phase = "raw"
+            cache_key = (raw_script, clients)
+            if cache_key not in raw_cache:
+                raw_cache[cache_key] = load.pgbench(raw_script, clients, config["command_s"],
+                                                    {"streams": config["raw_streams"]})
+            raw = raw_cache[cache_key]
+            ratio = round(api["tx_per_s"] / raw["tx_per_s"], 3) if raw["tx_per_s"] else None
+            rows.append({"clients": clients, "api": api, "raw": raw, "ratio": ratio})
+            log(f"{name:13s} c={clients:<3d} API {api['tx_per_s']:8.1f} tx/s p99 {api['p99_ms']:7.1f} ms "
+                f"errors {api['errors']} | raw {raw['tx_per_s']:8.1f} tx/s p99 {raw['p99_ms']:6.2f} ms | ratio {ratio}")
+        results[name] = {"raw_script": f"bench/pgbench/{raw_script}", "rows": rows}
+    sampler.phase = "idle"
+    return results
+
+
+LAG_SAMPLER = """
+create table if not exists rawbench.lag_samples (observed_at timestamptz, last_seq_id bigint, last_updated timestamptz);
+truncate rawbench.lag_samples;
+do $$
+declare window_end timestamptz := to_timestamp({window_end}); hard_end timestamptz := to_timestamp({hard_end});
+        position bigint; target bigint;
+begin
+  loop
+    select last_seq_id into position from cart.mt_event_progression where name = '{shard}';
+    insert into rawbench.lag_samples select clock_timestamp(), last_seq_id, last_updated
+      from cart.mt_event_progression where name = '{shard}';
+    exit when clock_timestamp() > hard_end;
+    if clock_timestamp() > window_end then
+      if target is null then select max(seq_id) into target from cart.mt_events; end if;
+      exit when position >= target;
+    end if;
+    perform pg_sleep({interval});
+  end loop;
+end $$;
+"""
+
+LAG_QUERY = """
+select extract(epoch from (select min(s.observed_at) from rawbench.lag_samples s where s.last_seq_id >= e.seq_id)
+                          - e.timestamp) * 1000,
+       extract(epoch from (select min(s.last_updated) from rawbench.lag_samples s where s.last_seq_id >= e.seq_id)
+                          - e.timestamp) * 1000
+from cart.mt_events e
+where e.type = 'item_added_v2' and e.timestamp >= to_timestamp({start}) and e.timestamp < to_timestamp({end})
+"""
+
+
+def half_load_and_lag(config, data, rate_at_8, light_load_mean_ms, sampler):
+    """Measurements 1b and 4: add-item at about half the 8-client throughput (8 connections, each pausing between
+    requests), its latency; meanwhile the async ProductPerformance shard's progress is sampled every 20 ms in the
+    database, and each event's lag = first sample at which the shard had passed it − the event's timestamp."""
+    target_rate = rate_at_8 / 2
+    delay_ms = max(0, int(round(8 / target_rate * 1000 - light_load_mean_ms)))
+    seconds = config["lag_s"]
+    start = time.time()
+    sql = LAG_SAMPLER.format(window_end=start + seconds + 0.5, hard_end=start + seconds + 30,
+                             shard="ProductPerformance:All", interval=0.02)
+    sampler_thread = threading.Thread(target=lambda: psql(sql, timeout=seconds + 90))
+    sampler_thread.start()
+    sampler.phase = "half_load"
+    api = load.wrk("add-item.lua", 8, seconds, data["items"], delay_ms=delay_ms)
+    end = time.time()
+    sampler.phase = "idle"
+    sampler_thread.join(timeout=seconds + 100)
+    rows = [line.split("\t") for line in psql(LAG_QUERY.format(start=start, end=end)).splitlines()]
+    observed = [float(r[0]) for r in rows if r[0]]
+    committed = [float(r[1]) for r in rows if r[1]]
+    unprojected = sum(1 for r in rows if not r[0])
+    result = {"target_tx_per_s": round(target_rate, 1), "delay_ms": delay_ms, "api": api,
+              "lag": {"shard": "cart ProductPerformance:All", "events": len(rows), "not_projected_within_30s": unprojected,
+                      "observed": load.percentiles(observed), "progress_committed": load.percentiles(committed)}}
+    log(f"half load: offered ≈{target_rate:.0f}/s achieved {api['tx_per_s']}/s p99 {api['p99_ms']} ms; "
+        f"projection lag {result['lag']['observed']}")
+    return result
+
+
+def checkout_to_paid(config, sampler):
+    """Measurement 3: checkouts at a steady offered rate (open loop); latency = orders' order_paid event timestamp −
+    cart's cart_checked_out event timestamp, per order, from the database."""
+    n, rate = config["checkouts"], config["checkout_rate"]
+    log(f"checkout: preparing {n} customers with a deposit and a filled cart")
+    sampler.phase = "checkout_prepare"
+    customers = prepare_checkouts(n)
+    start = time.time()
+    sampler.phase = "checkout"
+    answers = []
+
+    def checkout(customer):
+        _, tok, cart = customer
+        t0 = time.perf_counter()
+        status, _ = call("POST", f"/api/carts/{cart}/checkout", tok)
+        answers.append((status, (time.perf_counter() - t0) * 1000))
+
+    with futures.ThreadPoolExecutor(32) as pool:
+        for i, customer in enumerate(customers):
+            wait = start + i / rate - time.time()
+            if wait > 0:
+                time.sleep(wait)
+            pool.submit(checkout, customer)
+    sent_s = time.time() - start
+    ids = ",".join(f"'{c}'" for _, _, c in customers)
+    deadline, paid = time.time() + 60, 0
+    while time.time() < deadline:
+        paid = int(psql(f"select count(*) from orders.mt_events where type = 'order_paid' and stream_id in ({ids})"))
+        if paid >= n:
+            break
+        time.sleep(0.25)
+    sampler.phase = "idle"
+    rows = psql(f"""select extract(epoch from p.timestamp - c.timestamp) * 1000 from cart.mt_events c
+                    join orders.mt_events p on p.stream_id = c.stream_id and p.type = 'order_paid'
+                    where c.type = 'cart_checked_out' and c.stream_id in ({ids})""").splitlines()
+    latencies = [float(r) for r in rows if r]
+    errors = sum(1 for status, _ in answers if status != 200)
+    result = {"offered_per_s": rate, "checkouts": n, "sent_in_s": round(sent_s, 1), "http_errors": errors,
+              "paid": paid, "not_paid_within_60s": n - paid, "latency": load.percentiles(latencies),
+              "http_checkout": load.percentiles([ms for status, ms in answers if status == 200])}
+    log(f"checkout→paid at {rate}/s: {result['latency']} (not paid: {n - paid}, HTTP errors {errors})")
+    return result
+
+
+REBUILD_LINE = re.compile(r"Rebuilt (\w+): ([\d,]+) events, ([\d,]+) documents, ([\d.]+) s")
+
+SEED_EVENTS = """
+with streams as (
+  select gen_random_uuid() as id, gen_random_uuid() as customer, s from generate_series(1, {streams}) s
+), inserted as (
+  insert into cart.mt_streams (id, type, version, tenant_id) select id, 'shopping_cart', 10, '*DEFAULT*' from streams
+)
+insert into cart.mt_events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type)
+select nextval('cart.mt_events_sequence'), gen_random_uuid(), st.id, v,
+       case when v = 1 then jsonb_build_object('cartId', st.id, 'openedAt', now(), 'customerId', st.customer)
+            else jsonb_build_object('sku', 'sku-' || lpad(((st.s + v) % 20 + 1)::text, 2, '0'),
+                                    'name', 'Product ' || lpad(((st.s + v) % 20 + 1)::text, 2, '0'),
+                                    'cartId', st.id, 'addedAt', now(), 'quantity', 1 + v % 3, 'unitPrice', 1.00) end,
+       case when v = 1 then 'cart_opened' else 'item_added_v2' end, now(), '*DEFAULT*',
+       case when v = 1 then 'ModularMonolith.Cart.OpeningCart.CartOpened, ModularMonolith.Cart'
+            else 'ModularMonolith.Cart.AddingItem.ItemAdded, ModularMonolith.Cart' end
+from streams st cross join generate_series(1, 10) v
+order by st.s, v;
+"""
+
+IN_DATABASE = {
+    "ShoppingCart": """insert into rawbench.agg_per_stream (id, data)
+        select stream_id, jsonb_build_object('version', max(version), 'lines', count(*) filter (where type = 'item_added_v2'),
+               'total', sum((data->>'quantity')::numeric * (data->>'unitPrice')::numeric), 'skus', jsonb_agg(data->'sku'))
+        from cart.mt_events group by stream_id""",
+    "ProductPerformance": """insert into rawbench.agg_multi_stream (id, data)
+        select data->>'sku', jsonb_build_object('units', sum((data->>'quantity')::int), 'carts', count(distinct stream_id),
+               'revenue', sum((data->>'quantity')::numeric * (data->>'unitPrice')::numeric))
+        from cart.mt_events where type = 'item_added_v2' group by data->>'sku'""",
+}
+
+
+def rebuilds(config, dll):
+    """Measurement 5, host stopped: top the cart module's log up to each size with correctly shaped events (bulk SQL,
+    streams of 1 cart_opened + 9 item_added_v2), rebuild a per-stream (ShoppingCart) and a multi-stream
+    (ProductPerformance) projection with the `rebuild` verb, and time one INSERT … SELECT … GROUP BY over the same
+    events in the database."""
+    host = Host(dll)
+    psql("create table if not exists rawbench.agg_per_stream (id uuid primary key, data jsonb not null);"
+         "create table if not exists rawbench.agg_multi_stream (id text primary key, data jsonb not null)")
+    results = []
+    for size in config["rebuild_sizes"]:
+        current = int(psql("select count(*) from cart.mt_events"))
+        if current < size:
+            started = time.time()
+            psql(SEED_EVENTS.format(streams=(size - current + 9) // 10), timeout=1800)
+            psql("vacuum analyze cart.mt_events, cart.mt_streams", timeout=1800)
+            log(f"rebuild: seeded {size - current:,} events in {time.time() - started:.1f} s")
+        events = int(psql("select count(*) from cart.mt_events"))
+        row = {"events": events, "projections": {}}
+        for projection in ("ShoppingCart", "ProductPerformance"):
+            started = time.time()
+            code, output = host.verb("rebuild", "--module", "cart", "--projection", projection)
+            wall = time.time() - started
+            match = REBUILD_LINE.search(output)
+            table = "agg_per_stream" if projection == "ShoppingCart" else "agg_multi_stream"
+            psql(f"truncate rawbench.{table}")
+            in_db = timed_sql(IN_DATABASE[projection])
+            entry = {"exit_code": code, "wall_s": round(wall, 2), "in_database_s": round(in_db, 3),
+                     "in_database_events_per_s": round(events / in_db)}
+            if code == 0 and match:
+                seconds = float(match.group(4))
+                entry.update(events=int(match.group(2).replace(",", "")), documents=int(match.group(3).replace(",", "")),
+                             rebuild_s=seconds, events_per_s=round(int(match.group(2).replace(",", "")) / seconds))
+                entry["ratio"] = round(entry["events_per_s"] / entry["in_database_events_per_s"], 3)
+            else:
+                entry["failed"] = output[-1500:]
+            row["projections"][projection] = entry
+            log(f"rebuild {projection} at {events:,} events: {entry.get('events_per_s', 'FAILED')} events/s "
+                f"(wall {wall:.1f} s); in database {entry['in_database_events_per_s']:,} events/s")
+        results.append(row)
+    return results
