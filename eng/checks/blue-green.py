@@ -71,9 +71,7 @@ def main():
         nodes_check.wait(blue[1].ready, 60, "blue node 2 ready")
         run(blue, green)
     finally:
-        for node in blue + [green]:
-            if node.process and node.process.poll() is None:
-                node.kill()
+        nodes_check.stop(blue + [green])
         crash.postgres("destroy")
 
 

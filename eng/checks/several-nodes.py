@@ -36,6 +36,12 @@ class Node(crash.Host):
         self.port = port
         self.env["ASPNETCORE_URLS"] = f"http://127.0.0.1:{port}"
 
+    killed = False
+
+    def kill(self):
+        self.killed = True
+        super().kill()
+
     def ready(self):
         return crash.call("GET", "/health/ready", timeout=2, base=f"http://127.0.0.1:{self.port}")[0] == 200
 
@@ -58,10 +64,17 @@ def main():
         wait(lambda: all(n.ready() for n in nodes), 60, "all nodes ready")
         run(nodes)
     finally:
-        for node in nodes:
-            if node.process and node.process.poll() is None:
-                node.kill()
+        stop(nodes)
         crash.postgres("destroy")
+
+
+def stop(nodes):
+    """Kills the nodes still running, and says which ones ended without being killed by this script."""
+    for node in nodes:
+        if node.process and node.process.poll() is None:
+            node.kill()
+        elif node.process and not node.killed:
+            print(f"   node on port {node.port} ended by itself (exit code {node.process.returncode}); see .local/crash-host.log")
 
 
 def wait(condition, seconds, what):
