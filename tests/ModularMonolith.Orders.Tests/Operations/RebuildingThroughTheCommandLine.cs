@@ -86,7 +86,10 @@ public static class HostProcess
         }
     }
 
-    public static async Task<(int Exit, string Output)> RunAsync(OrdersApp app, params string[] args)
+    public static Task<(int Exit, string Output)> RunAsync(OrdersApp app, params string[] args) =>
+        RunAsync(app.ConnectionString, args);
+
+    public static async Task<(int Exit, string Output)> RunAsync(string connectionString, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -95,7 +98,7 @@ public static class HostProcess
         start.ArgumentList.Add(Path.Combine(HostDirectory, "ModularMonolith.Host.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["ConnectionStrings__Postgres"] = app.ConnectionString;
+        start.Environment["ConnectionStrings__Postgres"] = connectionString;
         start.Environment["Auth__SigningKey"] = Testing.AppFixture.SigningKey;
 
         using var process = Process.Start(start)!;
