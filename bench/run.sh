@@ -6,7 +6,7 @@
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 case ${1:---quick} in
-  --quick | --full | --report-only) ;;
+  --quick | --full | --report-only | --profile) ;;
   *) echo "usage: bench/run.sh [--quick|--full]" >&2; exit 2 ;;
 esac
 need_apt=()
@@ -23,4 +23,4 @@ if ((${#need_apt[@]})); then
   fi
 fi
 cd "$REPO/bench"
-exec python3 -m mmbench "${1:---quick}"
+exec python3 -m mmbench "${@:---quick}"

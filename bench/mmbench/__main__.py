@@ -33,6 +33,10 @@ def machine():
 
 
 def main():
+    if "--profile" in sys.argv:
+        from . import profile
+        profile.main(sys.argv[sys.argv.index("--profile") + 1:])
+        return 0
     if "--report-only" in sys.argv:  # re-render the console table and docs from bench/results/latest.json
         with open(os.path.join(ROOT, "bench", "results", "latest.json")) as f:
             results = json.load(f)
