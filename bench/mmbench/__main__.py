@@ -33,6 +33,22 @@ def machine():
 
 
 def main():
+    if "--compare" in sys.argv:
+        from . import compare
+        compare.main(sys.argv[sys.argv.index("--compare") + 1:])
+        return 0
+    if "--rebuild-only" in sys.argv:  # measurement 5 alone, at the sizes given (default 1,000,000 events)
+        sizes = [int(a) for a in sys.argv[sys.argv.index("--rebuild-only") + 1:]] or [1_000_000]
+        dll = subprocess.run(["bash", os.path.join(ROOT, "bench", "build-host.sh")], check=True, capture_output=True,
+                             text=True).stdout.strip().splitlines()[-1]
+        postgres("destroy")
+        postgres("start")
+        try:
+            scenarios.create_schema_objects(dll)
+            print(json.dumps(scenarios.rebuilds({"rebuild_sizes": sizes}, dll), indent=1))
+        finally:
+            postgres("destroy")
+        return 0
     if "--profile" in sys.argv:
         from . import profile
         profile.main(sys.argv[sys.argv.index("--profile") + 1:])

@@ -270,7 +270,8 @@ def rebuilds(config, dll):
     (ProductPerformance) projection with the `rebuild` verb, and time one INSERT … SELECT … GROUP BY over the same
     events in the database."""
     host = Host(dll)
-    psql("create table if not exists rawbench.agg_per_stream (id uuid primary key, data jsonb not null);"
+    psql("create schema if not exists rawbench;"
+         "create table if not exists rawbench.agg_per_stream (id uuid primary key, data jsonb not null);"
          "create table if not exists rawbench.agg_multi_stream (id text primary key, data jsonb not null)")
     results = []
     for size in config["rebuild_sizes"]:

@@ -44,6 +44,10 @@ public static class ModuleStore
                 // stand-in and HotCold mode then retries forever without projecting (docs/adr/0002).
                 options.Events.UseAdvisoryLockTransaction = true;
                 options.Events.StreamIdentity = StreamIdentity.AsGuid;
+                // Async projections learn of new events by polling the high-water mark; with the defaults (250 ms
+                // busy, 1 s idle) an event waited up to a second before a projection saw it (docs/benchmarks.md).
+                options.Projections.FastPollingTime = TimeSpan.FromMilliseconds(100);
+                options.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(100);
 
                 configure(options, provider);
                 return options;
