@@ -118,7 +118,7 @@ def other_lines(results):
         lines.append(f"| Checkout → Paid at {c['offered_per_s']}/s offered ({c['checkouts']} orders, 3 modules, 4 messages) | "
                      + (f"p50 {l['p50_ms']:.0f} ms, p95 {l['p95_ms']:.0f} ms, p99 {l['p99_ms']:.0f} ms" if l else "failed")
                      + f"; not paid in 60 s: {c['not_paid_within_60s']}, HTTP errors {c['http_errors']} | "
-                     f"raw: 5 transactions of ≈ {raw_p50(results, 'add_item', 1)} ms each at 1 client |")
+                     f"raw floor: 5 write transactions in sequence ≈ 5 × {raw_p50(results, 'add_item', 1)} ms (raw p50 at 1 client) |")
     for r in results.get("rebuild") or []:
         for name, p in r["projections"].items():
             lines.append(f"| Rebuild {name} ({'per stream' if name == 'ShoppingCart' else 'multi-stream, per sku'}), "
@@ -179,7 +179,7 @@ def write_docs(results):
 {m['cores']} cores ({m['cpu']}), {m['memory_gb']} GB RAM, {m['os']}; took {results['duration_s']:.0f} s.
 .NET SDK {v['dotnet_sdk']}, PostgreSQL {v['postgres'].split(' ')[0]}, Marten {v.get('Marten')}, Wolverine {v.get('WolverineFx')},
 Npgsql {v.get('Npgsql')}, wrk {v['wrk']}, pgbench {v['pgbench']}. PostgreSQL settings: {', '.join(f'{k}={val}' for k, val in results['pg_settings'].items())}.
-Host: Release build, Wolverine__TypeLoadMode={results['host']['type_load_mode']}, ASPNETCORE_ENVIRONMENT={results['host']['environment']}.
+Host: Release, {results['host'].get('publish', 'build output')}, Wolverine__TypeLoadMode={results['host']['type_load_mode']}, ASPNETCORE_ENVIRONMENT={results['host']['environment']}.
 {('**Failed measurements:** ' + '; '.join(results['failures'])) if results.get('failures') else ''}
 
 ### Commands over HTTP beside the raw-SQL limit of the same rows
