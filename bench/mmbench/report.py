@@ -69,6 +69,12 @@ def targets(results):
     return out
 
 
+def missing(results, target):
+    if "grows linearly" in target["target"] and len(results.get("rebuild") or []) < 2:
+        return "not measured (one size in quick mode; --full measures 100 k and 1 M)"
+    return "failed / not measured"
+
+
 def growth_values(results):
     rebuilds = results.get("rebuild") or []
     out = []
@@ -93,7 +99,7 @@ def console(results):
         print("  " + line)
     print()
     for t in results["targets"]:
-        print(f"  [{t['status']:>12s}] {t['target']}: {t['measured'] if t['measured'] else 'failed / not measured'} (goal {t['goal']})")
+        print(f"  [{t['status']:>12s}] {t['target']}: {t['measured'] if t['measured'] else missing(results, t)} (goal {t['goal']})")
     if results.get("failures"):
         print("  FAILED measurements:", "; ".join(results["failures"]))
     print()
@@ -165,7 +171,7 @@ def write_docs(results):
     m = results["machine"]
     v = results["versions"]
     target_lines = ["| Target | Measured | Goal | Status |", "| --- | --- | --- | --- |"]
-    target_lines += [f"| {t['target']} | {t['measured'] or 'failed / not measured'} | {t['goal']} | **{t['status']}** |"
+    target_lines += [f"| {t['target']} | {t['measured'] or missing(results, t)} | {t['goal']} | **{t['status']}** |"
                      for t in results["targets"]]
     text = f"""# Benchmarks
 
