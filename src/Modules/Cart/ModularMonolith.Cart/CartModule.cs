@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Marten.Linq.LastModified;
 using ModularMonolith.BuildingBlocks.EventSourcing;
 using ModularMonolith.BuildingBlocks.Persistence;
+using ModularMonolith.Cart.Catalog;
 using ModularMonolith.Cart.AddingItem;
 using ModularMonolith.Cart.Analytics;
 using Wolverine;
@@ -37,6 +38,10 @@ public static class CartModule
             });
             store.Projections.Add<ProductPerformanceProjection>(ProjectionLifecycle.Async);
             store.Schema.For<ShoppingCart>().Index(x => x.CustomerId);
+            // The catalog's documents are known up front, so `db-apply` creates their tables; Marten would otherwise
+            // only create them on first use, which a Production database (no auto-create) refuses.
+            store.Schema.For<Product>();
+            store.Schema.For<Discount>();
         });
         // Abandoned and checked-out carts are finished; a cart's last write is its snapshot's last modification.
         services.AddSingleton(new ClosedStreams(Schema, typeof(ICartStore), async (session, before, cancellation) =>
