@@ -55,6 +55,24 @@ def sales(port):
     return days[0]["skus"] if days else {}
 
 
+def placed_on_capable_nodes(env):
+    """Wolverine's own record of where the two versions run: v2 on the node that has it, v1 on another."""
+    deadline = time.time() + 30  # an agent being moved has no assignment row for a moment
+    while True:
+        rows = crash.psql(env, """
+            select a.id, n.node_number, n.capabilities::text from wolverine.wolverine_node_assignments a
+            join wolverine.wolverine_nodes n on n.id = a.node_id where a.id like '%/dailysales/all%'""")
+        on_node = {("v2" if uri.endswith("/v2") else "v1"): (number, capabilities) for uri, number, capabilities in rows}
+        if set(on_node) == {"v1", "v2"} or time.time() > deadline:
+            break
+        time.sleep(1)
+    if set(on_node) != {"v1", "v2"}:
+        raise SystemExit(f"FAIL: DailySales v1 and v2 should each run on one node; assignments: {rows}")
+    if "dailysales/all/v2" not in on_node["v2"][1] or "dailysales/all/v2" in on_node["v1"][1]:
+        raise SystemExit(f"FAIL: a DailySales version runs on a node that does not have it: {rows}")
+    return f"Wolverine runs DailySales v1 on node {on_node['v1'][0]} (blue) and v2 on node {on_node['v2'][0]} (green)"
+
+
 def main():
     os.makedirs(os.path.join(crash.ROOT, ".local"), exist_ok=True)
     crash.subprocess.run(["dotnet", "build", os.path.join(crash.ROOT, "src", "ModularMonolith.Host"), "-c", "Release",
@@ -119,20 +137,26 @@ def run(blue, green):
     green.start()
     nodes_check.wait(green.ready, 60, "green node ready")
     reports = 0
-    while background.is_alive() or shard(GREEN, "DailySales")["lagEvents"] > 0:
+    while True:  # at least once: the blue nodes answer while the green node builds, whatever its speed
+        building = background.is_alive() or shard(GREEN, "DailySales")["lagEvents"] > 0
         for port in BLUE:
             skus = sales(port)
             reports += 1
             if any(s["refundedRevenue"] != 0 for s in skus.values()):
                 raise SystemExit(f"FAIL: blue node :{port} served refunds, which version 1 does not count")
+        if not building:
+            break
         if time.time() - started > 180:
             raise SystemExit("FAIL: DailySales v2 did not catch up within 180 s")
         time.sleep(0.5)
     background.join()
     v2 = shard(GREEN, "DailySales")
+    placement = placed_on_capable_nodes(green.env)
     print(f"== green: DailySales v{v2['version']} ({v2['shard']}) built beside v1 and caught up at "
           f"{v2['position']}/{v2['highWaterMark']} in {time.time() - started:.1f} s; "
           f"{reports} reports served by the blue nodes meanwhile")
+
+    print(f"   {placement}")
 
     # The switch: traffic goes to green, the blue nodes stop. New orders go on being projected by version 2.
     nodes_check.wait(lambda: shard(BLUE[0], "DailySales")["lagEvents"] == 0, 60, "v1 caught up before the switch")

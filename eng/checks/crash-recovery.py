@@ -249,12 +249,17 @@ PROJECTIONS = [("accounts", "Account", "accounts.mt_doc_account"),
                ("orders", "DailySales", "orders.mt_doc_dailysales_2")]
 
 
-def documents(env, table):
+def psql(env, query):
+    """Rows of a query against the host's database (its connection string in `env`), as lists of strings."""
     fields = dict(part.split("=", 1) for part in env["ConnectionStrings__Postgres"].split(";") if "=" in part)
     result = subprocess.run(["psql", "-h", fields["Host"], "-p", fields["Port"], "-U", fields["Username"], "-d",
-                             fields["Database"], "-Atc", f"select id::text, data::text from {table} order by id"],
+                             fields["Database"], "-Atc", query],
                             env=dict(os.environ, PGPASSWORD=fields["Password"]), capture_output=True, text=True, check=True)
-    return {line.split("|", 1)[0]: json.loads(line.split("|", 1)[1]) for line in result.stdout.splitlines() if line}
+    return [line.split("|") for line in result.stdout.splitlines() if line]
+
+
+def documents(env, table):
+    return {row[0]: json.loads("|".join(row[1:])) for row in psql(env, f"select id::text, data::text from {table} order by id")}
 
 
 def compare_with_replay(env):
