@@ -126,11 +126,10 @@ def run(nodes):
     failures = []
 
     def projections_caught_up():
-        shards = on(survivor, "GET", "/api/admin/projections", admin)
-        return all(s["lagEvents"] == 0 for s in shards if s["lifecycle"] == "async")
+        crash.wait_caught_up(base=f"http://127.0.0.1:{survivor}")
 
     try:
-        wait(projections_caught_up, 120, "async projections caught up after the kill")
+        projections_caught_up()
     except SystemExit as stuck:
         failures.append(str(stuck))
 
@@ -143,7 +142,7 @@ def run(nodes):
     try:
         wait(all_paid, 240, "every order paid after the kill")
         print(f"   every order paid {time.time() - started:.0f} s after the load ended")
-        wait(projections_caught_up, 120, "async projections caught up after the last orders")
+        projections_caught_up()
     except SystemExit as stuck:
         failures.append(str(stuck))
 

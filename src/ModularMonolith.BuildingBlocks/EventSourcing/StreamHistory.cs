@@ -53,6 +53,16 @@ public static class StreamHistory
     public const int MaxPageSize = 200;
 
     /// <summary>
+    /// What a read endpoint answers for <paramref name="point"/>: now, the inline snapshot document <typeparamref name="T"/>
+    /// (read-your-writes, no fold); in the past, the aggregate folded live up to that point (<see cref="AggregateAtAsync{T}"/>).
+    /// </summary>
+    public static async Task<T?> LoadAtAsync<T>(this IQuerySession session, Guid streamId, PointInTime point,
+        CancellationToken cancellation) where T : class =>
+        point.IsNow
+            ? await session.LoadAsync<T>(streamId, cancellation)
+            : await session.AggregateAtAsync<T>(streamId, point, cancellation);
+
+    /// <summary>
     /// The aggregate as it was at <paramref name="point"/>, folded live from its events by Marten. Null when the stream
     /// did not exist yet at that point, or when the asked version is beyond the stream's last one.
     /// </summary>

@@ -39,9 +39,7 @@ public static class GetAccountEndpoint
         Caller.From(http.User).EnsureMayActFor(id, "account");
         var point = PointInTime.Parse(version, asOf);
 
-        var account = point.IsNow
-            ? await session.LoadAsync<Account>(id, cancellation)
-            : await session.AggregateAtAsync<Account>(id, point, cancellation);
+        var account = await session.LoadAtAsync<Account>(id, point, cancellation);
         if (account is null) throw RequestRefused.NotFound("account", id);
 
         ETags.Write(http.Response, account.Version);

@@ -41,9 +41,7 @@ public static class GetCartEndpoints
         HttpContext http, CancellationToken cancellation)
     {
         var point = PointInTime.Parse(version, asOf);
-        var cart = point.IsNow
-            ? await session.LoadAsync<ShoppingCart>(id, cancellation)
-            : await session.AggregateAtAsync<ShoppingCart>(id, point, cancellation);
+        var cart = await session.LoadAtAsync<ShoppingCart>(id, point, cancellation);
         if (cart is null) throw RequestRefused.NotFound("cart", id);
         Caller.From(http.User).EnsureMayActFor(cart.CustomerId, "cart");
 

@@ -73,9 +73,7 @@ public static class GetOrderEndpoints
         HttpContext http, CancellationToken cancellation)
     {
         var point = PointInTime.Parse(version, asOf);
-        var summary = point.IsNow
-            ? await session.LoadAsync<OrderSummary>(id, cancellation)
-            : await session.AggregateAtAsync<OrderSummary>(id, point, cancellation);
+        var summary = await session.LoadAtAsync<OrderSummary>(id, point, cancellation);
         if (summary is null) throw RequestRefused.NotFound("order", id);
         Caller.From(http.User).EnsureMayActFor(summary.CustomerId, "order");
 
