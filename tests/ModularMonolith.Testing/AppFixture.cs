@@ -22,6 +22,9 @@ public abstract class AppFixture : IAsyncLifetime
 
     public IAlbaHost Host { get; private set; } = null!;
     public string ConnectionString => _database!.ConnectionString;
+
+    /// <summary>The contract every response is checked against; the OpenAPI document the host serves.</summary>
+    public ResponseContract Contract { get; private set; } = null!;
     public AuthOptions Auth { get; } = new() { SigningKey = SigningKey };
 
     /// <summary>Names the database this assembly's tests get (recreated at each run).</summary>
@@ -42,8 +45,14 @@ public abstract class AppFixture : IAsyncLifetime
                 // One node, no leader election: the async daemon runs in-process right away.
                 services.RunWolverineInSoloMode();
                 services.DisableAllExternalWolverineTransports();
+                services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, ResponseRecorder>();
             });
         });
+
+        // Every response any test provokes is held to the API's contract (ProblemDetails shape, declared statuses).
+        Contract = new ResponseContract(System.Text.Json.JsonDocument.Parse(
+            await Host.Server.CreateClient().GetStringAsync("/openapi/v1.json")));
+        Host.AfterEachAsync(context => Contract.CheckAsync(context!));
     }
 
     public string CustomerToken(Guid accountId) => AccessTokens.ForCustomer(Auth, accountId, DateTimeOffset.UtcNow);

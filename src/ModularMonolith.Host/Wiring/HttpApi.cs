@@ -36,7 +36,10 @@ internal static class HttpApi
         });
         builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
 
-        builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer<BearerSecurityScheme>());
+        builder.Services.AddOpenApi(openApi => openApi
+            .AddDocumentTransformer<OpenApiContract>()
+            .AddOperationTransformer<OpenApiContract>()
+            .AddSchemaTransformer<OpenApiContract>());
         builder.Services.AddOptions<ProjectionHealthOptions>().BindConfiguration(ProjectionHealthOptions.Section);
         builder.Services.AddSingleton<ProjectionMonitor>();
         builder.Services.AddHealthChecks()

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +11,7 @@ using Wolverine.Marten;
 namespace ModularMonolith.Accounts.ChangingContactDetails;
 
 /// <summary>Replace the account's email and phone. The email stays unique across accounts, ignoring case.</summary>
-public sealed record ChangeContactDetails(string Email, string Phone);
+public sealed record ChangeContactDetails([Required] string Email, [Required] string Phone);
 
 public sealed record ContactDetailsChanged(Guid AccountId, string Email, string Phone, DateTimeOffset ChangedAt);
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +11,7 @@ using Wolverine.Marten;
 namespace ModularMonolith.Accounts.Depositing;
 
 /// <summary>Money paid into the account. <c>Reference</c> is the customer's own note (e.g. a bank transfer id).</summary>
-public sealed record DepositFunds(decimal? Amount, string? Reference);
+public sealed record DepositFunds([Required] decimal? Amount, string? Reference);
 
 public sealed record FundsDeposited(Guid AccountId, decimal Amount, string? Reference, DateTimeOffset DepositedAt);
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
@@ -9,7 +10,7 @@ using Wolverine.Marten;
 namespace ModularMonolith.Accounts.OpeningAccount;
 
 /// <summary>Sign-up: a customer opens an account with their contact details.</summary>
-public sealed record OpenAccount(string Name, string Email, string Phone);
+public sealed record OpenAccount([Required] string Name, [Required] string Email, [Required] string Phone);
 
 /// <summary>An account was opened. The email is unique across accounts, ignoring case.</summary>
 public sealed record AccountOpened(Guid AccountId, string Name, string Email, string Phone, DateTimeOffset OpenedAt);

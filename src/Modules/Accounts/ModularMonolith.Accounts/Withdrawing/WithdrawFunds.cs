@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +11,7 @@ using Wolverine.Marten;
 namespace ModularMonolith.Accounts.Withdrawing;
 
 /// <summary>Money taken out of the account by its owner. The balance never goes below zero.</summary>
-public sealed record WithdrawFunds(decimal? Amount, string? Reference);
+public sealed record WithdrawFunds([Required] decimal? Amount, string? Reference);
 
 public sealed record FundsWithdrawn(Guid AccountId, decimal Amount, string? Reference, DateTimeOffset WithdrawnAt);
 

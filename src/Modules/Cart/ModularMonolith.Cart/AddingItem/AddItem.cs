@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -11,7 +12,7 @@ using Wolverine.Marten;
 namespace ModularMonolith.Cart.AddingItem;
 
 /// <summary>Put units of a sku in the cart. There is no price here: the catalog's price at this moment is used.</summary>
-public sealed record AddItem(string Sku, int? Quantity);
+public sealed record AddItem([Required] string Sku, [Required] int? Quantity);
 
 /// <summary>Units of a sku went into the cart, at the catalog's unit price when they did.</summary>
 public sealed record ItemAdded(Guid CartId, string Sku, string Name, int Quantity, decimal UnitPrice, DateTimeOffset AddedAt);

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +11,7 @@ using Wolverine.Marten;
 
 namespace ModularMonolith.Cart.ApplyingDiscount;
 
-public sealed record ApplyDiscount(string Code);
+public sealed record ApplyDiscount([Required] string Code);
 
 /// <summary>The cart met a discount's requirement; its terms are copied here as they were.</summary>
 public sealed record DiscountApplied(Guid CartId, string Code, string Sku, int RequiredQuantity, decimal AmountOff, DateTimeOffset AppliedAt);

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -25,7 +26,7 @@ public sealed record DiscountView(string Code, string Sku, int RequiredQuantity,
     public static DiscountView Of(Discount d) => new(d.Id, d.Sku, d.RequiredQuantity, d.AmountOff, d.Active);
 }
 
-public sealed record PutDiscount(string Sku, int? RequiredQuantity, decimal? AmountOff, bool? Active);
+public sealed record PutDiscount([Required] string Sku, [Required] int? RequiredQuantity, [Required] decimal? AmountOff, bool? Active);
 
 public static partial class DiscountCodes
 {

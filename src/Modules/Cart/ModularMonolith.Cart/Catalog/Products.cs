@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -28,7 +29,7 @@ public sealed record ProductView(string Sku, string Name, decimal UnitPrice, boo
 }
 
 /// <summary>Create or replace a product. Omitting <c>active</c> keeps it for sale.</summary>
-public sealed record PutProduct(string Name, decimal? UnitPrice, bool? Active);
+public sealed record PutProduct([Required] string Name, [Required] decimal? UnitPrice, bool? Active);
 
 public static partial class Skus
 {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
@@ -26,7 +27,7 @@ public static class ShipOrderEndpoint
 }
 
 /// <summary>When the parcel arrived (yyyy-MM-dd). It cannot be in the future.</summary>
-public sealed record DeliverOrder(DateOnly? DeliveredOn);
+public sealed record DeliverOrder([Required] DateOnly? DeliveredOn);
 
 [MartenStore(typeof(IOrdersStore))]
 public static class DeliverOrderEndpoint
