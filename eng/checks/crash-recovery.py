@@ -19,18 +19,13 @@ does it: hosts run pre-generated code (eng/build-host.sh, Static type loading, a
 retried, writes are retried with the same Idempotency-Key (done once however often sent), deadlines are generous but
 bounded, and any 5xx answer fails the check.
 """
-import base64, concurrent.futures as futures, hashlib, hmac, json, os, signal, socket, subprocess, sys, time, urllib.error, urllib.request, uuid
+import base64, concurrent.futures as futures, hashlib, hmac, json, os, signal, subprocess, sys, time, urllib.error, urllib.request, uuid
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ports import free_port  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 500
-
-
-def free_port():
-    """A TCP port nothing listens on now: several people's checks and test servers share these machines, so no check
-    assumes a fixed port is free (an environment variable still fixes one)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 PORT = int(os.environ.get("MM_CRASH_HTTP_PORT") or free_port())

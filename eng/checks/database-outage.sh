@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+free_port() { python3 eng/checks/ports.py; }
 export MM_PG_PORT=${MM_OUTAGE_PG_PORT:-$(free_port)} MM_PG_DIR=${MM_OUTAGE_PG_DIR:-$PWD/.local/outage} MM_PG_FAST=1
 PORT=${MM_OUTAGE_HTTP_PORT:-$(free_port)}
 B="http://127.0.0.1:$PORT"

@@ -19,7 +19,7 @@ _spec.loader.exec_module(crash)
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 60
 PORTS = [int(p) for p in os.environ["MM_NODES_HTTP_PORTS"].split(",")] if os.environ.get("MM_NODES_HTTP_PORTS") \
-    else [crash.free_port() for _ in range(3)]
+    else sorted({crash.free_port() for _ in range(6)})[:3]  # three different ones
 crash.PG_ENV.update(MM_PG_PORT=os.environ.get("MM_NODES_PG_PORT") or str(crash.free_port()),
                     MM_PG_DIR=os.path.join(crash.ROOT, ".local", "nodes"))
 
