@@ -26,8 +26,6 @@ from ports import free_port  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 500
-
-
 PORT = int(os.environ.get("MM_CRASH_HTTP_PORT") or free_port())
 BASE = f"http://127.0.0.1:{PORT}"
 KEY = "crash-check-signing-key-0123456789abcdef"
