@@ -71,7 +71,7 @@ def main():
                "host": {"environment": "Production", "type_load_mode": "Static", "configuration": "Release", "publish": "framework-dependent, ReadyToRun"},
                "note": report.TARGETS_NOTE}
     log(f"mode {mode}; {report.TARGETS_NOTE}")
-    log("building the host (Release, codegen write, ReadyToRun publish) in .local/bench/src")
+    log("building the host (Release, codegen write, ReadyToRun publish) in .local/static-host/src")
     dll = subprocess.run(["bash", os.path.join(ROOT, "bench", "build-host.sh")], check=True, capture_output=True,
                          text=True).stdout.strip().splitlines()[-1]
     log("fresh PostgreSQL on 127.0.0.1:55480 with durable settings")

@@ -7,7 +7,9 @@ and check out through all three nodes, node 1 is killed; the load goes on throug
   - no event was applied twice: every account's statement (an async projection) has exactly one line per money event
     of the account's stream, no version twice, and ends at the account's balance;
   - no message was lost or handled twice: every checkout has one order, paid (all customers can pay), with one debit.
-Own PostgreSQL (port 55473) and host ports 5093-5095; every wait is bounded. Usage: eng/checks/several-nodes.py [N]
+Own PostgreSQL and three host ports (free ports picked at start, or MM_NODES_PG_PORT / MM_NODES_HTTP_PORTS=a,b,c);
+every wait is bounded. Requests and hosts as in crash-recovery.py (retried, pre-generated code, any 5xx fails).
+Usage: eng/checks/several-nodes.py [N]
 """
 import concurrent.futures as futures, importlib.util, os, sys, time, uuid
 
@@ -16,8 +18,9 @@ crash = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(crash)
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 60
-PORTS = [5093, 5094, 5095]
-crash.PG_ENV.update(MM_PG_PORT=os.environ.get("MM_NODES_PG_PORT", "55473"),
+PORTS = [int(p) for p in os.environ["MM_NODES_HTTP_PORTS"].split(",")] if os.environ.get("MM_NODES_HTTP_PORTS") \
+    else sorted({crash.free_port() for _ in range(6)})[:3]  # three different ones
+crash.PG_ENV.update(MM_PG_PORT=os.environ.get("MM_NODES_PG_PORT") or str(crash.free_port()),
                     MM_PG_DIR=os.path.join(crash.ROOT, ".local", "nodes"))
 
 
@@ -43,7 +46,7 @@ class Node(crash.Host):
         super().kill()
 
     def ready(self):
-        return crash.call("GET", "/health/ready", timeout=2, base=f"http://127.0.0.1:{self.port}")[0] == 200
+        return crash.call("GET", "/health/ready", timeout=5, base=f"http://127.0.0.1:{self.port}")[0] == 200
 
     def start(self):
         self.process = crash.subprocess.Popen(["dotnet", crash.HOST_DLL], cwd=os.path.dirname(crash.HOST_DLL), env=self.env,
@@ -52,16 +55,15 @@ class Node(crash.Host):
 
 def main():
     os.makedirs(os.path.join(crash.ROOT, ".local"), exist_ok=True)
-    crash.subprocess.run(["dotnet", "build", os.path.join(crash.ROOT, "src", "ModularMonolith.Host"), "-c", "Release",
-                          "-v", "quiet", "-nologo"], check=True, capture_output=True)
+    crash.build_host()
     connection_string = crash.postgres("start")
     nodes = [Node(connection_string, port) for port in PORTS]
     try:
         nodes[0].start()                      # the first node creates the schema (Development)
-        wait(lambda: nodes[0].ready(), 60, "node 1 ready")
+        wait(lambda: nodes[0].ready(), 180, "node 1 ready")
         for node in nodes[1:]:
             node.start()
-        wait(lambda: all(n.ready() for n in nodes), 60, "all nodes ready")
+        wait(lambda: all(n.ready() for n in nodes), 180, "all nodes ready")
         run(nodes)
     finally:
         stop(nodes)
@@ -116,7 +118,7 @@ def run(nodes):
     results = []
     with futures.ThreadPoolExecutor(4) as pool:
         pending = [pool.submit(customer_load, i) for i in range(N)]
-        wait(lambda: sum(1 for p in pending if p.done()) >= N // 3, 120, "a third of the load")
+        wait(lambda: sum(1 for p in pending if p.done()) >= N // 3, 600, "a third of the load")
         alive.remove(PORTS[0])
         nodes[0].kill()
         print(f"   SIGKILL node 1 (port {PORTS[0]}) after {sum(1 for p in pending if p.done())} customers; load goes on through 2 nodes")
@@ -140,7 +142,7 @@ def run(nodes):
 
     started = time.time()
     try:
-        wait(all_paid, 240, "every order paid after the kill")
+        wait(all_paid, 300, "every order paid after the kill")
         print(f"   every order paid {time.time() - started:.0f} s after the load ended")
         projections_caught_up()
     except SystemExit as stuck:

@@ -1,6 +1,7 @@
 using JasperFx;
 using ModularMonolith.Accounts;
 using ModularMonolith.Cart;
+using ModularMonolith.Host.Cli;
 using ModularMonolith.Host.Wiring;
 using ModularMonolith.Orders;
 
@@ -8,6 +9,7 @@ using ModularMonolith.Orders;
 
 // Wiring only: each module registers itself; the host adds what they share.
 var builder = WebApplication.CreateBuilder(args);
+builder.QuietenCommandLine(args);
 
 builder.AddPersistenceAndMessaging(wolverine => wolverine
     .AddAccountsModule()

@@ -1,5 +1,6 @@
 using JasperFx;
 using JasperFx.Events;
+using JasperFx.Events.Daemon;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Weasel.Core;
@@ -48,6 +49,11 @@ public static class ModuleStore
                 // busy, 1 s idle) an event waited up to a second before a projection saw it (docs/benchmarks.md).
                 options.Projections.FastPollingTime = TimeSpan.FromMilliseconds(100);
                 options.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(100);
+                // Wolverine runs the async projections (below), so Marten must host no daemon of its own. Left at
+                // Disabled, Marten also prints "The async daemon is disabled ... will not be executed" on every
+                // start and every CLI verb, which is false here; ExternallyManaged is the same posture without the
+                // false warning (what later Wolverine versions set themselves for the main store).
+                options.Projections.AsyncMode = DaemonMode.ExternallyManaged;
 
                 configure(options, provider);
                 return options;

@@ -14,9 +14,15 @@ public sealed class TokenInput : NetCoreInput
     [FlagAlias("admin", true)]
     public bool AdminFlag { get; set; }
 
-    [Description("Lifetime in minutes (default: Auth:TokenLifetime)")]
+    [Description("Lifetime in minutes, 1 to 43200 (30 days); default: Auth:TokenLifetime")]
     [FlagAlias("minutes", true)]
-    public int MinutesFlag { get; set; }
+    public int? MinutesFlag { get; set; }
+
+    /// <summary>
+    /// A bearer token is a credential nobody can revoke before it expires: a month is the longest a person at a shell
+    /// should mint. Zero or a negative lifetime is a typing mistake, never "the default".
+    /// </summary>
+    public const int MaxMinutes = 30 * 24 * 60;
 }
 
 /// <summary>
@@ -34,6 +40,14 @@ public sealed class TokenCommand : JasperFxAsyncCommand<TokenInput>
             return Task.FromResult(false);
         }
 
+        if (input.MinutesFlag is < 1 or > TokenInput.MaxMinutes)
+        {
+            Console.Error.WriteLine(
+                $"--minutes must be between 1 and {TokenInput.MaxMinutes} (30 days), got {input.MinutesFlag}. " +
+                "Leave it out for the configured lifetime (Auth:TokenLifetime).");
+            return Task.FromResult(false);
+        }
+
         using var host = input.BuildHost();
         AuthOptions options;
         try
@@ -48,7 +62,7 @@ public sealed class TokenCommand : JasperFxAsyncCommand<TokenInput>
         }
 
         var now = DateTimeOffset.UtcNow;
-        var lifetime = input.MinutesFlag > 0 ? TimeSpan.FromMinutes(input.MinutesFlag) : options.TokenLifetime;
+        var lifetime = input.MinutesFlag is { } minutes ? TimeSpan.FromMinutes(minutes) : options.TokenLifetime;
         var token = input.AdminFlag
             ? AccessTokens.Mint(options, "admin", BuildingBlocks.Identity.Caller.AdminRole, now, lifetime)
             : AccessTokens.Mint(options, input.AccountFlag.ToString(), BuildingBlocks.Identity.Caller.CustomerRole, now, lifetime);
