@@ -24,14 +24,17 @@ public sealed record Order(
     IReadOnlyList<CheckedOutLine> Lines,
     decimal Total,
     bool Paid,
-    bool Refunded)
+    bool Refunded,
+    CheckedOutDiscount? Discount = null,
+    DateTimeOffset? ShippedAt = null)
 {
-    public static Order Create(OrderPlaced e) => new(e.OrderId, e.CustomerId, OrderStatus.Pending, e.Lines, e.Total, false, false);
+    public static Order Create(OrderPlaced e) =>
+        new(e.OrderId, e.CustomerId, OrderStatus.Pending, e.Lines, e.Total, false, false, e.Discount);
 
     public Order Apply(OrderPaid _) => this with { Status = OrderStatus.Paid, Paid = true };
     public Order Apply(OrderCancelled _) => this with { Status = OrderStatus.Cancelled };
     public Order Apply(OrderRefunded _) => this with { Refunded = true };
-    public Order Apply(OrderShipped _) => this with { Status = OrderStatus.Shipped };
+    public Order Apply(OrderShipped e) => this with { Status = OrderStatus.Shipped, ShippedAt = e.ShippedAt };
     public Order Apply(OrderDelivered _) => this with { Status = OrderStatus.Completed };
 
     public static Order Fold(Order? state, object @event) => (state, @event) switch
