@@ -59,10 +59,16 @@ public sealed record Order(
 public sealed record OrderPlaced(Guid OrderId, Guid CustomerId, IReadOnlyList<CheckedOutLine> Lines,
     CheckedOutDiscount? Discount, decimal Total, DateTimeOffset PlacedAt);
 
-public sealed record OrderPaid(Guid OrderId, Guid CustomerId, decimal Amount, IReadOnlyList<CheckedOutLine> Lines, DateTimeOffset PaidAt);
+/// <summary>
+/// <see cref="Discount"/> (the amount actually taken off, and the sku it names) is carried from the placement so reports
+/// can allot it; events stored before it existed have none, and reports find it from the order (DailySales).
+/// </summary>
+public sealed record OrderPaid(Guid OrderId, Guid CustomerId, decimal Amount, IReadOnlyList<CheckedOutLine> Lines, DateTimeOffset PaidAt,
+    CheckedOutDiscount? Discount = null);
 
+/// <summary><see cref="Discount"/> as in <see cref="OrderPaid"/>: what a refund of a paid order gives back is lines − discount.</summary>
 public sealed record OrderCancelled(Guid OrderId, Guid CustomerId, string Reason, bool WasPaid,
-    IReadOnlyList<CheckedOutLine> Lines, DateTimeOffset CancelledAt);
+    IReadOnlyList<CheckedOutLine> Lines, DateTimeOffset CancelledAt, CheckedOutDiscount? Discount = null);
 
 public sealed record OrderRefunded(Guid OrderId, Guid CustomerId, decimal Amount, DateTimeOffset RefundedAt);
 
