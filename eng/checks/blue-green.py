@@ -168,7 +168,9 @@ def run(blue, green):
     print(f"== switched: blue nodes stopped, {N // 3} more customers through the green node")
 
     failures = []
-    expected = {sku: {"unitsSold": 0, "revenue": 0.0, "unitsRefunded": 0, "refundedRevenue": 0.0} for sku in PRICES}
+    # The load applies no discount, so discounts and refundedDiscounts stay 0 and net = revenue - refundedRevenue.
+    expected = {sku: {"unitsSold": 0, "revenue": 0.0, "discounts": 0.0, "unitsRefunded": 0, "refundedRevenue": 0.0,
+                      "refundedDiscounts": 0.0} for sku in PRICES}
     for index, (cart, cancelled) in enumerate(done):
         for sku, quantity in (("banana", 2), ("mango", 1)):
             expected[sku]["unitsSold"] += quantity
@@ -182,7 +184,7 @@ def run(blue, green):
         for field, value in want.items():
             if abs(float(got.get(field, -1)) - value) > 1e-6:
                 failures.append(f"v2 {sku}.{field}: {got.get(field)} != {value}")
-        if abs(float(got.get("netRevenue", -1)) - (want["revenue"] - want["refundedRevenue"])) > 1e-6:
+        if abs(float(got.get("netRevenue", -1)) - (want["revenue"] - want["discounts"] - want["refundedRevenue"] + want["refundedDiscounts"])) > 1e-6:
             failures.append(f"v2 {sku}.netRevenue: {got.get('netRevenue')}")
         if any(v1_final.get(sku, {}).get(f) != 0 for f in ("unitsRefunded", "refundedRevenue")):
             failures.append(f"v1 {sku} counted refunds: {v1_final.get(sku)}")

@@ -16,7 +16,7 @@ namespace ModularMonolith.Cart.Tests;
 /// <summary>Random cart sessions (FsCheck): totals always add up, a discount is only held while earned, a re-fold agrees.</summary>
 public sealed class ShoppingCartProperties
 {
-    public enum Kind { Add, Remove, RemoveAll, Discount, CheckOut, Abandon }
+    public enum Kind { Add, Remove, RemoveAll, Discount, BigDiscount, CheckOut, Abandon }
 
     public sealed record Step(Kind Kind, int Product, int Quantity, decimal Price);
 
@@ -24,10 +24,12 @@ public sealed class ShoppingCartProperties
     private static readonly DateTimeOffset Now = DateTimeOffset.UnixEpoch;
     private static readonly string[] Skus = ["apple", "banana", "mango"];
     private static readonly Discount TwoBananas = new() { Id = "2BANANAS", Sku = "banana", RequiredQuantity = 2, AmountOff = 0.10m, Active = true };
+    // Worth more than any banana line the sessions can build: the cap, not the discount's terms, decides the total.
+    private static readonly Discount BananaGiveaway = new() { Id = "GIVEAWAY", Sku = "banana", RequiredQuantity = 1, AmountOff = 50.00m, Active = true };
 
     private static readonly Arbitrary<Step[]> Sessions =
         (from kind in Gen.Frequency((6, Gen.Constant(Kind.Add)), (3, Gen.Constant(Kind.Remove)), (1, Gen.Constant(Kind.RemoveAll)),
-             (2, Gen.Constant(Kind.Discount)), (1, Gen.Constant(Kind.CheckOut)), (1, Gen.Constant(Kind.Abandon)))
+             (2, Gen.Constant(Kind.Discount)), (1, Gen.Constant(Kind.BigDiscount)), (1, Gen.Constant(Kind.CheckOut)), (1, Gen.Constant(Kind.Abandon)))
          from product in Gen.Choose(0, Skus.Length - 1)
          from quantity in Gen.Choose(1, 4)
          from price in Gen.Elements(1.00m, 1.50m, 2.00m)
@@ -44,6 +46,7 @@ public sealed class ShoppingCartProperties
                 Kind.Remove => RemoveItemEndpoint.Decide(cart, sku, step.Quantity, Now),
                 Kind.RemoveAll => RemoveItemEndpoint.Decide(cart, sku, null, Now),
                 Kind.Discount => [ApplyDiscountEndpoint.Decide(cart, TwoBananas, TwoBananas.Id, Now)],
+                Kind.BigDiscount => [ApplyDiscountEndpoint.Decide(cart, BananaGiveaway, BananaGiveaway.Id, Now)],
                 Kind.CheckOut => [CheckOutEndpoint.Decide(cart, Now)],
                 _ => [AbandonCartEndpoint.Decide(cart, Now)]
             };
@@ -74,10 +77,19 @@ public sealed class ShoppingCartProperties
         Prop.ForAll(Sessions, steps =>
         {
             Run(steps, cart =>
-                cart.Total == cart.Lines.Sum(l => l.Quantity * l.UnitPrice) - (cart.Discount?.AmountOff ?? 0m)
+                cart.Total == cart.Lines.Sum(l => l.Quantity * l.UnitPrice)
+                    - Math.Min(cart.Discount?.AmountOff ?? 0m, cart.Lines.Where(l => l.Sku == cart.Discount?.Sku).Sum(l => l.Amount))
                 && cart.Lines.All(l => l.Quantity > 0)
                 && (cart.Discount is null || cart.QuantityOf(cart.Discount.Sku) >= cart.Discount.RequiredQuantity), out var held);
             return held;
+        }).QuickCheckThrowOnFailure();
+
+    [Fact]
+    public void The_total_never_goes_below_zero_and_only_a_positive_total_is_checked_out() =>
+        Prop.ForAll(Sessions, steps =>
+        {
+            var (_, events) = Run(steps, cart => cart.Total >= 0 && cart.DiscountAmount >= 0, out var held);
+            return held && events.OfType<CartCheckedOut>().All(c => c.Total > 0 && c.Total == c.Lines.Sum(l => l.Quantity * l.UnitPrice) - (c.Discount?.Amount ?? 0m));
         }).QuickCheckThrowOnFailure();
 
     [Fact]

@@ -133,4 +133,27 @@ public sealed class ShoppingCartRules
     [Fact]
     public void Abandoning_names_the_skus_left_in_the_cart() =>
         AbandonCartEndpoint.Decide(Given(Added(Banana), Added(Mango), Added(Banana)), Now).Skus.ShouldBe(["banana", "mango"]);
+
+    private static readonly Discount FiveOffBananas = new() { Id = "5OFF", Sku = "banana", RequiredQuantity = 1, AmountOff = 5.00m, Active = true };
+
+    [Fact]
+    public void A_discount_larger_than_its_skus_lines_takes_off_only_what_they_cost()
+    {
+        var cart = Given(Added(Banana), Added(Mango), ApplyDiscountEndpoint.Decide(Given(Added(Banana)), FiveOffBananas, "5OFF", Now));
+        cart.Subtotal.ShouldBe(3.00m);
+        cart.DiscountAmount.ShouldBe(1.00m);
+        cart.Total.ShouldBe(2.00m);
+        var checkedOut = CheckOutEndpoint.Decide(cart, Now);
+        checkedOut.Total.ShouldBe(2.00m);
+        checkedOut.Discount.ShouldBe(new CheckedOutDiscount("5OFF", "banana", 1, 1.00m));
+    }
+
+    [Fact]
+    public void A_cart_whose_total_is_not_positive_cannot_be_checked_out()
+    {
+        var cart = Given(Added(Banana), ApplyDiscountEndpoint.Decide(Given(Added(Banana)), FiveOffBananas, "5OFF", Now));
+        cart.Total.ShouldBe(0m);
+        Should.Throw<RuleViolation>(() => CheckOutEndpoint.Decide(cart, Now))
+            .Message.ShouldBe($"cart {CartId} totals 0.00 after discount 5OFF: only a cart with a positive total can be checked out.");
+    }
 }

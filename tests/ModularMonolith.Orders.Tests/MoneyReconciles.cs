@@ -50,5 +50,43 @@ public sealed class MoneyReconciles(OrdersApp app)
         (deposits - debits + refunds).ShouldBe(balances);
         debits.ShouldBe(8 * 3.90m);
         refunds.ShouldBe(2 * 3.90m);
+
+        await ReportsReconcileAsync(customers, debits, refunds);
+    }
+
+    /// <summary>
+    /// Every report's money against what was paid and refunded: the sales report's net revenue (gross − discounts −
+    /// refunds of what was paid), each customer's total spent, and product performance's net checked-out revenue.
+    /// </summary>
+    private async Task ReportsReconcileAsync(List<(Guid Account, Guid Cart)> customers, decimal debits, decimal refunds)
+    {
+        await app.WaitForAsyncProjectionsAsync();
+        var skus = new HashSet<string>();
+        decimal checkedOut = 0;
+        foreach (var (_, cart) in customers)
+        {
+            var order = await app.Call(app.AdminToken(), "GET", $"/api/orders/{cart}");
+            checkedOut += order.GetProperty("total").GetDecimal();
+            foreach (var line in order.GetProperty("lines").EnumerateArray()) skus.Add(line.GetProperty("sku").GetString()!);
+        }
+
+        var today = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd");
+        var sales = (await app.Call(app.AdminToken(), "GET", $"/api/reports/sales?from={today}&to={today}"))[0]
+            .GetProperty("skus").EnumerateObject().Where(s => skus.Contains(s.Name)).Select(s => s.Value).ToList();
+        decimal Total(string figure) => sales.Sum(s => s.GetProperty(figure).GetDecimal());
+        (Total("revenue") - Total("discounts")).ShouldBe(debits);
+        (Total("refundedRevenue") - Total("refundedDiscounts")).ShouldBe(refunds);
+        Total("netRevenue").ShouldBe(debits - refunds);
+        Total("discounts").ShouldBe(8 * 0.10m);
+
+        decimal spent = 0;
+        foreach (var (account, _) in customers)
+            spent += (await app.Call(app.AdminToken(), "GET", $"/api/customers/{account}/order-history")).GetProperty("totalSpent").GetDecimal();
+        spent.ShouldBe(debits - refunds);
+
+        var products = (await app.Call(app.AdminToken(), "GET", "/api/reports/products")).EnumerateArray()
+            .Where(p => skus.Contains(p.GetProperty("id").GetString()!)).ToList();
+        products.Sum(p => p.GetProperty("netRevenueCheckedOut").GetDecimal()).ShouldBe(checkedOut);
+        products.Sum(p => p.GetProperty("discountsCheckedOut").GetDecimal()).ShouldBe(12 * 0.10m);
     }
 }

@@ -4,6 +4,7 @@ using ModularMonolith.Cart.Contracts;
 using ModularMonolith.Orders.Cancelling;
 using ModularMonolith.Orders.Fulfilling;
 using ModularMonolith.Orders.Paying;
+using ModularMonolith.Orders.PlacingOrder;
 using Shouldly;
 using Xunit;
 
@@ -79,5 +80,39 @@ public sealed class OrderRules
         CancelOrderEndpoint.Decide(Given(Paid), Now).WasPaid.ShouldBeTrue();
         Should.Throw<RuleViolation>(() => CancelOrderEndpoint.Decide(Given(Paid, new OrderShipped(OrderId, CustomerId, Now)), Now));
         Should.Throw<RuleViolation>(() => CancelOrderEndpoint.Decide(Given(Cancelled()), Now));
+    }
+
+    [Fact]
+    public void A_delivery_cannot_precede_the_shipment()
+    {
+        var shipped = Given(Paid, new OrderShipped(OrderId, CustomerId, Now));
+        var violation = Should.Throw<RuleViolation>(() => DeliverOrderEndpoint.Decide(shipped, new DateOnly(1999, 1, 1), Now.AddDays(2)));
+        violation.Message.ShouldBe($"order {OrderId} shipped on 2026-11-23: it cannot have been delivered on 1999-01-01.");
+        violation.Facts["shippedOn"].ShouldBe("2026-11-23");
+        violation.Facts["deliveredOn"].ShouldBe("1999-01-01");
+        Should.Throw<RuleViolation>(() => DeliverOrderEndpoint.Decide(shipped, new DateOnly(2026, 11, 22), Now.AddDays(2)));
+        // The day it shipped (UTC) is fine: the parcel can arrive the same day.
+        DeliverOrderEndpoint.Decide(shipped, new DateOnly(2026, 11, 23), Now.AddDays(2)).DeliveredOn.ShouldBe(new DateOnly(2026, 11, 23));
+    }
+
+    [Fact]
+    public void A_checkout_whose_total_is_not_positive_or_does_not_add_up_is_placed_cancelled_and_never_charged()
+    {
+        foreach (var (total, discount) in new (decimal, CheckedOutDiscount?)[]
+                 {
+                     (-3.00m, new CheckedOutDiscount("5OFF", "banana", 1, 5.00m)), (0m, new CheckedOutDiscount("2OFF", "banana", 1, 2.00m)),
+                     (1.50m, null)
+                 })
+        {
+            var (events, messages) = PlaceOrder.Decide(new CartCheckoutCompleted(OrderId, CustomerId, Lines, discount, total, Now), Now, TimeSpan.FromMinutes(2));
+            events.Length.ShouldBe(2);
+            events[0].ShouldBeOfType<OrderPlaced>();
+            events[1].ShouldBeOfType<OrderCancelled>().Reason.ShouldStartWith("the checkout's total");
+            messages.ShouldBeEmpty();
+        }
+
+        var (placed, debit) = PlaceOrder.Decide(new CartCheckoutCompleted(OrderId, CustomerId, Lines, null, 2.00m, Now), Now, TimeSpan.FromMinutes(2));
+        placed.ShouldHaveSingleItem().ShouldBeOfType<OrderPlaced>();
+        debit.OfType<DebitAccountForOrder>().ShouldHaveSingleItem().Amount.ShouldBe(2.00m);
     }
 }

@@ -23,7 +23,7 @@ public sealed class FieldErrors
         return this;
     }
 
-    /// <summary>Adds an error when a required text is missing, blank, too long, or not plain text.</summary>
+    /// <summary>Adds an error when a required display text is missing, blank, too long, or not plain text.</summary>
     public FieldErrors RequireText(string field, string? value, int maxLength)
     {
         if (string.IsNullOrWhiteSpace(value)) return Add(field, $"{field} is required.");
@@ -31,15 +31,29 @@ public sealed class FieldErrors
     }
 
     /// <summary>
-    /// Adds an error when a text is too long or holds control characters or bidirectional overrides (U+202A–U+202E,
-    /// U+2066–U+2069), which make a name display as something it is not.
+    /// Adds an error when a display text (a name, a reference) is too long or holds what would make it display as
+    /// something it is not: control, invisible format (bidirectional overrides, zero-width spaces; a zero-width joiner
+    /// only inside an emoji sequence), private-use or unassigned characters, separators, unpaired surrogates
+    /// (<see cref="PlainText"/>). Store what passes as <see cref="PlainText.Normalize"/> gives it.
     /// </summary>
     public FieldErrors CheckText(string field, string value, int maxLength)
     {
-        if (value.Trim().Length > maxLength) return Add(field, $"{field} must be at most {maxLength} characters.");
-        if (value.Any(c => char.IsControl(c) || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069'))
-            return Add(field, $"{field} must not contain control or bidirectional-override characters.");
+        if (PlainText.DisplayProblem(value) is { } problem)
+            return Add(field, $"{field} must be plain text: it contains {problem}.");
+        if (PlainText.Normalize(value).Length > maxLength) return Add(field, $"{field} must be at most {maxLength} characters.");
         return this;
+    }
+
+    /// <summary>
+    /// Adds an error, and answers false, when an identity text (email, phone, sku, discount code) holds anything that
+    /// could make two different values look the same (<see cref="PlainText.IdentityProblem"/>). Checked before the
+    /// field's own pattern, so the client learns which character is refused.
+    /// </summary>
+    public bool CheckIdentity(string field, string value)
+    {
+        if (PlainText.IdentityProblem(value) is not { } problem) return true;
+        Add(field, $"{field} must not contain invisible or control characters: it contains {problem}.");
+        return false;
     }
 
     public ProblemDetails ToProblem() => Any

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using ModularMonolith.BuildingBlocks.Http;
@@ -27,6 +28,10 @@ internal static class HttpApi
             // The web defaults read "10" as 10; a number sent as a string is a client bug worth a 400.
             json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            // Every decimal is money: judged from the client's text, whole cents, shown at 2 decimals (MoneyJson).
+            json.SerializerOptions.Converters.Add(new MoneyJson.Converter());
+            json.SerializerOptions.TypeInfoResolver =
+                (json.SerializerOptions.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(MoneyJson.NameMoneyFields);
         });
 
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>

@@ -40,6 +40,12 @@ public sealed record Account(
 
     public bool IsClosed => Status == AccountStatus.Closed;
 
+    /// <summary>
+    /// The email as uniqueness compares it (<see cref="ContactRules.EmailKey"/>); the unique index sits on this, not on
+    /// the email. Computed on read, so it holds for accounts opened before it existed (once their snapshots are rebuilt).
+    /// </summary>
+    public string EmailKey => ContactRules.EmailKey(Email);
+
     public static Account Create(AccountOpened opened) =>
         new(opened.AccountId, opened.Name, opened.Email, opened.Phone, 0m, AccountStatus.Open, opened.OpenedAt,
             ImmutableDictionary<Guid, decimal>.Empty, ImmutableDictionary<Guid, OrderPaymentDeclined>.Empty,

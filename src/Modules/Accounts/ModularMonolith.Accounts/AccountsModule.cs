@@ -28,11 +28,12 @@ public static class AccountsModule
             store.Projections.Snapshot<Account>(SnapshotLifecycle.Inline);
             store.Projections.Add<AccountStatementProjection>(ProjectionLifecycle.Async);
             // Email uniqueness is enforced here, by PostgreSQL, in the transaction that appends the event.
-            store.Schema.For<Account>().Index(x => x.Email, index =>
+            // It compares EmailKey (NFKC, case-folded in .NET), so "ADA@example.com" and "ada@ｅxample.com" collide
+            // whatever the database's collation does with lower().
+            store.Schema.For<Account>().Index(x => x.EmailKey, index =>
             {
                 index.Name = EmailIndex;
                 index.IsUnique = true;
-                index.Casing = ComputedIndex.Casings.Lower;
             });
         });
 

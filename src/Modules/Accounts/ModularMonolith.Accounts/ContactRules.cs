@@ -21,7 +21,13 @@ public static partial class ContactRules
     public static string NormalizePhone(string phone) =>
         new(phone.Where(c => c is not (' ' or '-' or '.' or '(' or ')')).ToArray());
 
-    public static string NormalizeEmail(string email) => email.Trim();
+    /// <summary>Trimmed and in NFC, as stored and shown.</summary>
+    public static string NormalizeEmail(string email) => PlainText.Normalize(email);
+
+    /// <summary>What email uniqueness compares: NFKC and case-folded in .NET, so PostgreSQL's collation plays no part.</summary>
+    public static string EmailKey(string email) => PlainText.IdentityKey(email);
+
+    public static string NormalizeName(string name) => PlainText.Normalize(name);
 
     public static void CheckName(FieldErrors errors, string? name) => errors.RequireText("name", name, NameMaxLength);
 
@@ -32,6 +38,7 @@ public static partial class ContactRules
             errors.Add("email", "email is required.");
             return;
         }
+        if (!errors.CheckIdentity("email", email)) return;
 
         var trimmed = NormalizeEmail(email);
         if (trimmed.Length > EmailMaxLength)
@@ -45,7 +52,7 @@ public static partial class ContactRules
     {
         if (string.IsNullOrWhiteSpace(phone))
             errors.Add("phone", "phone is required.");
-        else if (phone.Length > 32 || !E164().IsMatch(NormalizePhone(phone)))
+        else if (errors.CheckIdentity("phone", phone) && (phone.Length > 32 || !E164().IsMatch(NormalizePhone(phone))))
             errors.Add("phone", "phone must be an international number in E.164 form, e.g. +442079460958.");
     }
 }

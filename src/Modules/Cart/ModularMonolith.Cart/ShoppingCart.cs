@@ -41,7 +41,13 @@ public sealed record ShoppingCart(
     public int Version { get; set; }
 
     public decimal Subtotal => Lines.Sum(l => l.Amount);
-    public decimal DiscountAmount => Discount?.AmountOff ?? 0m;
+
+    /// <summary>
+    /// What the discount actually takes off: its amount, but never more than the lines of the sku it names cost, so a
+    /// total can never go below zero. Computed on read, so carts stored with a larger discount read correctly too.
+    /// </summary>
+    public decimal DiscountAmount => Discount is { } d ? Math.Min(d.AmountOff, Lines.Where(l => l.Sku == d.Sku).Sum(l => l.Amount)) : 0m;
+
     public decimal Total => Subtotal - DiscountAmount;
     public int QuantityOf(string sku) => Lines.Where(l => l.Sku == sku).Sum(l => l.Quantity);
 

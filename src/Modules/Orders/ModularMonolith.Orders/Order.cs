@@ -24,14 +24,17 @@ public sealed record Order(
     IReadOnlyList<CheckedOutLine> Lines,
     decimal Total,
     bool Paid,
-    bool Refunded)
+    bool Refunded,
+    CheckedOutDiscount? Discount = null,
+    DateTimeOffset? ShippedAt = null)
 {
-    public static Order Create(OrderPlaced e) => new(e.OrderId, e.CustomerId, OrderStatus.Pending, e.Lines, e.Total, false, false);
+    public static Order Create(OrderPlaced e) =>
+        new(e.OrderId, e.CustomerId, OrderStatus.Pending, e.Lines, e.Total, false, false, e.Discount);
 
     public Order Apply(OrderPaid _) => this with { Status = OrderStatus.Paid, Paid = true };
     public Order Apply(OrderCancelled _) => this with { Status = OrderStatus.Cancelled };
     public Order Apply(OrderRefunded _) => this with { Refunded = true };
-    public Order Apply(OrderShipped _) => this with { Status = OrderStatus.Shipped };
+    public Order Apply(OrderShipped e) => this with { Status = OrderStatus.Shipped, ShippedAt = e.ShippedAt };
     public Order Apply(OrderDelivered _) => this with { Status = OrderStatus.Completed };
 
     public static Order Fold(Order? state, object @event) => (state, @event) switch
@@ -56,10 +59,16 @@ public sealed record Order(
 public sealed record OrderPlaced(Guid OrderId, Guid CustomerId, IReadOnlyList<CheckedOutLine> Lines,
     CheckedOutDiscount? Discount, decimal Total, DateTimeOffset PlacedAt);
 
-public sealed record OrderPaid(Guid OrderId, Guid CustomerId, decimal Amount, IReadOnlyList<CheckedOutLine> Lines, DateTimeOffset PaidAt);
+/// <summary>
+/// <see cref="Discount"/> (the amount actually taken off, and the sku it names) is carried from the placement so reports
+/// can allot it; events stored before it existed have none, and reports find it from the order (DailySales).
+/// </summary>
+public sealed record OrderPaid(Guid OrderId, Guid CustomerId, decimal Amount, IReadOnlyList<CheckedOutLine> Lines, DateTimeOffset PaidAt,
+    CheckedOutDiscount? Discount = null);
 
+/// <summary><see cref="Discount"/> as in <see cref="OrderPaid"/>: what a refund of a paid order gives back is lines − discount.</summary>
 public sealed record OrderCancelled(Guid OrderId, Guid CustomerId, string Reason, bool WasPaid,
-    IReadOnlyList<CheckedOutLine> Lines, DateTimeOffset CancelledAt);
+    IReadOnlyList<CheckedOutLine> Lines, DateTimeOffset CancelledAt, CheckedOutDiscount? Discount = null);
 
 public sealed record OrderRefunded(Guid OrderId, Guid CustomerId, decimal Amount, DateTimeOffset RefundedAt);
 

@@ -31,5 +31,5 @@ public static class DepositFundsEndpoint
     public static Task<AccountView> Post(Guid id, DepositFunds command, IDocumentSession session, HttpContext http,
         TimeProvider clock, CancellationToken cancellation) =>
         AccountWrites.DecideAsync(id, session, http,
-            account => [Decide(account, command.Amount!.Value, command.Reference?.Trim(), clock.GetUtcNow())], cancellation);
+            account => [Decide(account, command.Amount!.Value, command.Reference is null ? null : PlainText.Normalize(command.Reference), clock.GetUtcNow())], cancellation);
 }

@@ -33,7 +33,7 @@ public static class OpenAccountEndpoint
 
     /// <summary>The decision: valid input (checked above) always opens an account; uniqueness is the database's job.</summary>
     public static AccountOpened Decide(Guid accountId, OpenAccount command, DateTimeOffset now) =>
-        new(accountId, command.Name.Trim(), ContactRules.NormalizeEmail(command.Email),
+        new(accountId, ContactRules.NormalizeName(command.Name), ContactRules.NormalizeEmail(command.Email),
             ContactRules.NormalizePhone(command.Phone), now);
 
     /// <remarks>

@@ -37,5 +37,5 @@ public static class WithdrawFundsEndpoint
     public static Task<AccountView> Post(Guid id, WithdrawFunds command, IDocumentSession session, HttpContext http,
         TimeProvider clock, CancellationToken cancellation) =>
         AccountWrites.DecideAsync(id, session, http,
-            account => [Decide(account, command.Amount!.Value, command.Reference?.Trim(), clock.GetUtcNow())], cancellation);
+            account => [Decide(account, command.Amount!.Value, command.Reference is null ? null : PlainText.Normalize(command.Reference), clock.GetUtcNow())], cancellation);
 }

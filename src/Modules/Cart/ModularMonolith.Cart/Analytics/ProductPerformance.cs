@@ -16,8 +16,8 @@ namespace ModularMonolith.Cart.Analytics;
 
 /// <summary>
 /// How a product does in carts ("analysing product performance"): how often it is added and removed, how much of it is
-/// checked out and for how much (gross: a cart-level discount is not spread over products), and how many abandoned
-/// carts still held it. One document per sku, built by an async projection over every cart's events.
+/// checked out and for how much (gross at the cart's prices, the discounts allotted to it: a cart's discount names one sku
+/// and counts whole against it, never for more than that sku's lines; and net), and how many abandoned carts still held it. One document per sku, built by an async projection over every cart's events.
 /// </summary>
 public sealed class ProductPerformance
 {
@@ -28,6 +28,9 @@ public sealed class ProductPerformance
     public int UnitsRemoved { get; set; }
     public int UnitsCheckedOut { get; set; }
     public decimal RevenueCheckedOut { get; set; }
+    public decimal DiscountsCheckedOut { get; set; }
+    /// <summary>What the checkouts charged for this sku; summed over skus, the checkouts' totals.</summary>
+    public decimal NetRevenueCheckedOut => RevenueCheckedOut - DiscountsCheckedOut;
     public int AbandonedCarts { get; set; }
 }
 
@@ -64,6 +67,9 @@ public sealed class ProductPerformanceProjection : MultiStreamProjection<Product
             p.UnitsCheckedOut += line.Quantity;
             p.RevenueCheckedOut += line.Quantity * line.UnitPrice;
         }
+        // Checkouts stored before discounts were capped could carry more than the sku's lines: count only what they cost.
+        if (e.Discount is { } discount && discount.Sku == p.Id)
+            p.DiscountsCheckedOut += Math.Min(discount.Amount, e.Lines.Where(l => l.Sku == p.Id).Sum(l => l.Quantity * l.UnitPrice));
     }
 
     public void Apply(ProductPerformance p, CartAbandoned _) => p.AbandonedCarts++;

@@ -26,8 +26,7 @@ public static class ApplyDiscountEndpoint
     {
         if (command is null) return FieldErrors.MissingBody();
         var errors = new FieldErrors();
-        if (string.IsNullOrWhiteSpace(command.Code) || !DiscountCodes.Pattern().IsMatch(command.Code.Trim()))
-            errors.Add("code", "code must be 1-32 letters, digits, '_' or '-'.");
+        DiscountCodes.Check(errors, command.Code);
         return errors.ToProblem();
     }
 

@@ -30,8 +30,14 @@ public sealed record PutDiscount([Required] string Sku, [Required] int? Required
 
 public static partial class DiscountCodes
 {
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,32}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_-]{1,32}\z")]
     public static partial Regex Pattern();
+
+    public static void Check(FieldErrors errors, string? code)
+    {
+        if (string.IsNullOrWhiteSpace(code)) errors.Add("code", "code is required.");
+        else if (errors.CheckIdentity("code", code) && !Pattern().IsMatch(code.Trim())) errors.Add("code", "code must be 1-32 letters, digits, '_' or '-'.");
+    }
 
     public static string Normalize(string code) => code.Trim().ToUpperInvariant();
 }
@@ -43,7 +49,7 @@ public static class PutDiscountEndpoint
     {
         if (command is null) return FieldErrors.MissingBody();
         var errors = new FieldErrors();
-        if (!DiscountCodes.Pattern().IsMatch(code)) errors.Add("code", "code must be 1-32 letters, digits, '_' or '-'.");
+        DiscountCodes.Check(errors, code);
         Skus.Check(errors, command.Sku);
         if (command.RequiredQuantity is not (>= 1 and <= 1000)) errors.Add("requiredQuantity", "requiredQuantity must be from 1 to 1000.");
         if (command.AmountOff is not { } off || off <= 0 || off > Skus.MaxPrice || decimal.Round(off, 2) != off)

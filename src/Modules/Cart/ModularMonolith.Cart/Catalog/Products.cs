@@ -35,7 +35,8 @@ public static partial class Skus
 {
     public const int MaxPrice = 100_000;
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$")]
+    // \z, not $: $ also matches before a final newline.
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,49}\z")]
     public static partial Regex Pattern();
 
     public static string Normalize(string sku) => sku.Trim().ToLowerInvariant();
@@ -43,7 +44,7 @@ public static partial class Skus
     public static void Check(FieldErrors errors, string? sku, string field = "sku")
     {
         if (string.IsNullOrWhiteSpace(sku)) errors.Add(field, $"{field} is required.");
-        else if (!Pattern().IsMatch(sku.Trim())) errors.Add(field, $"{field} must be 1-50 letters, digits, '.', '_' or '-'.");
+        else if (errors.CheckIdentity(field, sku) && !Pattern().IsMatch(sku.Trim())) errors.Add(field, $"{field} must be 1-50 letters, digits, '.', '_' or '-'.");
     }
 }
 
@@ -69,7 +70,7 @@ public static class PutProductEndpoint
     {
         var product = new Product
         {
-            Id = Skus.Normalize(sku), Name = command.Name.Trim(), UnitPrice = command.UnitPrice!.Value,
+            Id = Skus.Normalize(sku), Name = PlainText.Normalize(command.Name), UnitPrice = command.UnitPrice!.Value,
             Active = command.Active ?? true
         };
         session.Store(product);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -24,12 +25,18 @@ public static class CheckOutEndpoint
     {
         cart.EnsureOpen();
         if (cart.Lines.IsEmpty) throw new RuleViolation($"cart {cart.Id} is empty: there is nothing to check out.");
+        // Reachable only when a discount takes off everything its sku's lines cost and nothing else is in the cart.
+        if (cart.Total <= 0)
+            throw new RuleViolation(
+                string.Create(CultureInfo.InvariantCulture, $"cart {cart.Id} totals {cart.Total:0.00} after discount {cart.Discount?.Code}: only a cart with a positive total can be checked out."),
+                new Dictionary<string, object?> { ["total"] = cart.Total, ["subtotal"] = cart.Subtotal, ["discount"] = cart.DiscountAmount });
 
         var lines = cart.Lines
             .GroupBy(l => (l.Sku, l.UnitPrice))
             .Select(g => new CheckedOutLine(g.Key.Sku, g.First().Name, g.Sum(l => l.Quantity), g.Key.UnitPrice))
             .ToList();
-        var discount = cart.Discount is { } d ? new CheckedOutDiscount(d.Code, d.Sku, d.RequiredQuantity, d.AmountOff) : null;
+        // The amount actually taken off (capped at the sku's lines), so lines − discount = total for every reader.
+        var discount = cart.Discount is { } d ? new CheckedOutDiscount(d.Code, d.Sku, d.RequiredQuantity, cart.DiscountAmount) : null;
         return new CartCheckedOut(cart.Id, cart.CustomerId, lines, discount, cart.Total, now);
     }
 

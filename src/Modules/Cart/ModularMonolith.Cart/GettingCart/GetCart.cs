@@ -27,7 +27,7 @@ public sealed record CartView(
     public static CartView Of(ShoppingCart cart, long version) => new(cart.Id, cart.CustomerId, cart.Status,
         cart.Lines.Select(l => new CartLineView(l.Sku, l.Name, l.Quantity, l.UnitPrice, l.Amount)).ToList(),
         cart.Subtotal,
-        cart.Discount is { } d ? new CartDiscountView(d.Code, d.Sku, d.RequiredQuantity, d.AmountOff) : null,
+        cart.Discount is { } d ? new CartDiscountView(d.Code, d.Sku, d.RequiredQuantity, cart.DiscountAmount) : null,
         cart.Total, version);
 }
 

@@ -20,7 +20,7 @@ public static class CancelOrderEndpoint
 
     public static OrderCancelled Decide(Order order, DateTimeOffset now) =>
         order.Status is OrderStatus.Pending or OrderStatus.Paid
-            ? new OrderCancelled(order.Id, order.CustomerId, CancelledByCustomer, order.Paid, order.Lines, now)
+            ? new OrderCancelled(order.Id, order.CustomerId, CancelledByCustomer, order.Paid, order.Lines, now, order.Discount)
             : throw order.Illegal("cancelled");
 
     [WolverinePost("/api/orders/{id}/cancellation", OperationId = "CancelOrder")]

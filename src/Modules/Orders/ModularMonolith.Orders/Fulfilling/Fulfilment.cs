@@ -1,8 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using ModularMonolith.BuildingBlocks.Domain;
 using ModularMonolith.BuildingBlocks.Http;
 using ModularMonolith.BuildingBlocks.Identity;
 using ModularMonolith.Orders.GettingOrder;
@@ -26,7 +28,7 @@ public static class ShipOrderEndpoint
         OrderWrites.DecideAsync(id, session, http, order => [Decide(order, clock.GetUtcNow())], cancellation);
 }
 
-/// <summary>When the parcel arrived (yyyy-MM-dd). It cannot be in the future.</summary>
+/// <summary>When the parcel arrived (yyyy-MM-dd, UTC). Neither in the future nor before the day the order shipped.</summary>
 public sealed record DeliverOrder([Required] DateOnly? DeliveredOn);
 
 [MartenStore(typeof(IOrdersStore))]
@@ -42,6 +44,14 @@ public static class DeliverOrderEndpoint
         if (order.Status != OrderStatus.Shipped) throw order.Illegal("delivered");
         if (deliveredOn > DateOnly.FromDateTime(now.UtcDateTime))
             throw RequestRefused.Invalid("deliveredOn", "deliveredOn cannot be in the future.");
+        // A well-formed date that contradicts the order's own timeline is a broken rule (409), not a malformed field.
+        if (order.ShippedAt is { } shippedAt && deliveredOn < DateOnly.FromDateTime(shippedAt.UtcDateTime))
+        {
+            var shippedOn = DateOnly.FromDateTime(shippedAt.UtcDateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var delivered = deliveredOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            throw new RuleViolation($"order {order.Id} shipped on {shippedOn}: it cannot have been delivered on {delivered}.",
+                new Dictionary<string, object?> { ["shippedOn"] = shippedOn, ["deliveredOn"] = delivered });
+        }
         return new OrderDelivered(order.Id, order.CustomerId, deliveredOn, now);
     }
 

@@ -24,7 +24,7 @@ public static class Payments
         order switch
         {
             { Status: OrderStatus.Pending } =>
-                ([new OrderPaid(order.Id, order.CustomerId, debited.Amount, order.Lines, now)], []),
+                ([new OrderPaid(order.Id, order.CustomerId, debited.Amount, order.Lines, now, order.Discount)], []),
             { Status: OrderStatus.Cancelled, Paid: false } =>
                 ([], [new RefundAccountForOrder(debited.AccountId, order.Id, debited.Amount)]),
             _ => ([], [])

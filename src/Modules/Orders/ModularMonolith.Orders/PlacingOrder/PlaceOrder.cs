@@ -1,3 +1,4 @@
+using System.Globalization;
 using Marten;
 using Microsoft.Extensions.Options;
 using ModularMonolith.Accounts.Contracts;
@@ -20,16 +21,34 @@ public static class CartCheckoutCompletedHandler
     public static async Task<OutgoingMessages> Handle(CartCheckoutCompleted checkout, IDocumentSession session,
         IOptions<OrdersOptions> options, TimeProvider clock, CancellationToken cancellation)
     {
+        if (await session.Events.FetchStreamStateAsync(checkout.CartId, cancellation) is not null) return [];
+
+        var (events, messages) = PlaceOrder.Decide(checkout, clock.GetUtcNow(), options.Value.PaymentTimeout);
+        session.Events.StartStream<Order>(checkout.CartId, events);
+        return [.. messages];
+    }
+}
+
+/// <summary>The decision behind placing an order from a checkout.</summary>
+public static class PlaceOrder
+{
+    /// <summary>
+    /// A checkout becomes a Pending order, a request for its money and a payment timeout. Cart never sends a total that
+    /// is not positive or does not add up (lines − discount); should one arrive anyway (an older Cart, a bug), the order
+    /// is still recorded, so the checkout is traceable, but cancelled at once and never charged.
+    /// </summary>
+    public static (object[] Events, object[] Messages) Decide(CartCheckoutCompleted checkout, DateTimeOffset now, TimeSpan paymentTimeout)
+    {
         var orderId = checkout.CartId;
-        if (await session.Events.FetchStreamStateAsync(orderId, cancellation) is not null) return [];
+        var placed = new OrderPlaced(orderId, checkout.CustomerId, checkout.Lines, checkout.Discount, checkout.Total, now);
+        var expected = checkout.Lines.Sum(l => l.Quantity * l.UnitPrice) - (checkout.Discount?.Amount ?? 0m);
+        if (checkout.Total <= 0 || checkout.Total != expected)
+        {
+            var reason = string.Create(CultureInfo.InvariantCulture,
+                $"the checkout's total {checkout.Total:0.00} is not positive or is not its lines less its discount ({expected:0.00}).");
+            return ([placed, new OrderCancelled(orderId, checkout.CustomerId, reason, false, checkout.Lines, now)], []);
+        }
 
-        var placed = new OrderPlaced(orderId, checkout.CustomerId, checkout.Lines, checkout.Discount, checkout.Total, clock.GetUtcNow());
-        session.Events.StartStream<Order>(orderId, placed);
-
-        return
-        [
-            new DebitAccountForOrder(checkout.CustomerId, orderId, checkout.Total),
-            new PaymentTimedOut(orderId).DelayedFor(options.Value.PaymentTimeout)
-        ];
+        return ([placed], [new DebitAccountForOrder(checkout.CustomerId, orderId, checkout.Total), new PaymentTimedOut(orderId).DelayedFor(paymentTimeout)]);
     }
 }

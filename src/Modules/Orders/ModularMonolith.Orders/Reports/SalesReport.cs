@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using ModularMonolith.BuildingBlocks.Http;
 using ModularMonolith.BuildingBlocks.Identity;
+using ModularMonolith.Cart.Contracts;
 using Wolverine.Http;
 using Wolverine.Marten;
 
@@ -16,18 +17,26 @@ public sealed class SkuSales
     public int UnitsSold { get; set; }
     /// <summary>Gross revenue at the cart's unit prices, on the day the order was paid.</summary>
     public decimal Revenue { get; set; }
+    /// <summary>
+    /// Discounts taken off this sku's revenue that day: an order's discount names one sku and is allotted to it whole,
+    /// at the amount actually taken off. Version 2; 0 in version 1.
+    /// </summary>
+    public decimal Discounts { get; set; }
     public int UnitsCancelled { get; set; }
     public int Cancellations { get; set; }
     /// <summary>Units of paid orders cancelled (and refunded) that day. Version 2 of the projection; 0 in version 1.</summary>
     public int UnitsRefunded { get; set; }
     /// <summary>Revenue given back that day by cancelling paid orders. Version 2; 0 in version 1.</summary>
     public decimal RefundedRevenue { get; set; }
-    public decimal NetRevenue => Revenue - RefundedRevenue;
+    /// <summary>The part of <see cref="RefundedRevenue"/> that had been discounted, so never paid nor refunded. Version 2; 0 in version 1.</summary>
+    public decimal RefundedDiscounts { get; set; }
+    /// <summary>What was paid for this sku that day less what was refunded: summed over skus, the day's payments less refunds.</summary>
+    public decimal NetRevenue => Revenue - Discounts - (RefundedRevenue - RefundedDiscounts);
 }
 
 /// <summary>
 /// One UTC day of sales, per sku. A sale counts on the day its order is paid (units, gross revenue at the cart's unit
-/// prices); a cancellation counts on the day it happens, paid or not, and from version 2 on, a cancelled paid order's
+/// prices, and from version 2 on the order's discount, allotted whole to the one sku it names); a cancellation counts on the day it happens, paid or not, and from version 2 on, a cancelled paid order's
 /// lines also count as refunded that day. Async multi-stream projection keyed by the day.
 /// </summary>
 public sealed class DailySales
@@ -46,7 +55,7 @@ public sealed class DailySales
         Day = DateOnly.FromDateTime(at.UtcDateTime);
     }
 
-    public void Sell(OrderPaid e)
+    public void Sell(OrderPaid e, CheckedOutDiscount? discount = null)
     {
         Stamp(e.PaidAt);
         foreach (var line in e.Lines)
@@ -55,9 +64,10 @@ public sealed class DailySales
             sales.UnitsSold += line.Quantity;
             sales.Revenue += line.Quantity * line.UnitPrice;
         }
+        if (discount is not null) For(discount.Sku).Discounts += Allotted(discount, e.Lines);
     }
 
-    public void Cancel(OrderCancelled e, bool countRefunds)
+    public void Cancel(OrderCancelled e, bool countRefunds, CheckedOutDiscount? discount = null)
     {
         Stamp(e.CancelledAt);
         foreach (var line in e.Lines)
@@ -69,7 +79,12 @@ public sealed class DailySales
             sales.UnitsRefunded += line.Quantity;
             sales.RefundedRevenue += line.Quantity * line.UnitPrice;
         }
+        if (countRefunds && e.WasPaid && discount is not null) For(discount.Sku).RefundedDiscounts += Allotted(discount, e.Lines);
     }
+
+    /// <summary>A discount never counts for more than its sku's lines (checkouts stored before the cap could carry more).</summary>
+    public static decimal Allotted(CheckedOutDiscount discount, IEnumerable<CheckedOutLine> lines) =>
+        Math.Min(discount.Amount, lines.Where(l => l.Sku == discount.Sku).Sum(l => l.Quantity * l.UnitPrice));
 }
 
 /// <summary>
@@ -88,8 +103,18 @@ public sealed class DailySalesProjection : MultiStreamProjection<DailySales, str
         Identity<OrderCancelled>(e => DailySales.KeyOf(e.CancelledAt));
     }
 
-    public void Apply(DailySales day, OrderPaid e) => day.Sell(e);
-    public void Apply(DailySales day, OrderCancelled e) => day.Cancel(e, countRefunds: true);
+    public async Task Apply(DailySales day, OrderPaid e, IQuerySession session) =>
+        day.Sell(e, e.Discount ?? await DiscountOfOlderEventAsync(e.OrderId, e.Lines.Sum(l => l.Quantity * l.UnitPrice) != e.Amount, session));
+
+    public async Task Apply(DailySales day, OrderCancelled e, IQuerySession session) =>
+        day.Cancel(e, countRefunds: true, e.Discount ?? await DiscountOfOlderEventAsync(e.OrderId, e.WasPaid, session));
+
+    /// <summary>
+    /// Events stored before they carried the discount: the order's summary (inline, so always there) still has it.
+    /// Looked up only when it can matter (a paid amount below the lines, a refund), so a rebuild stays cheap.
+    /// </summary>
+    private static async Task<CheckedOutDiscount?> DiscountOfOlderEventAsync(Guid orderId, bool mayHaveOne, IQuerySession session) =>
+        mayHaveOne ? (await session.LoadAsync<GettingOrder.OrderSummary>(orderId))?.Discount : null;
 }
 
 [MartenStore(typeof(IOrdersStore))]
