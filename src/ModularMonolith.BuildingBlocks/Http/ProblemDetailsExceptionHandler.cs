@@ -66,7 +66,7 @@ public sealed class ProblemDetailsExceptionHandler(
 
             case RuleViolation violation:
                 var conflict = Problem(StatusCodes.Status409Conflict, "The request breaks a business rule.", violation.Message);
-                foreach (var (name, value) in violation.Facts) conflict.Extensions[name] = value;
+                foreach (var (name, value) in violation.Facts) conflict.Extensions[ProblemMembers.EnsureExtensionName(name)] = value;
                 return conflict;
 
             case ConcurrencyException or ConcurrentUpdateException:
