@@ -194,6 +194,20 @@ public sealed class CheckoutToDelivery(OrdersApp app)
     }
 
     [Fact]
+    public async Task A_version_beyond_the_latest_or_an_instant_before_the_order_says_so_not_that_there_is_no_order()
+    {
+        var customer = await app.FundedAccountAsync(10m);
+        var cart = await app.SeedsCartAsync(customer);
+        await app.CheckOutAsync(customer, cart); // placed, then paid: version 2
+
+        var beyond = await app.Call(app.CustomerToken(customer), "GET", $"/api/orders/{cart}?version=3", status: 404);
+        beyond.GetProperty("detail").GetString().ShouldBe($"order {cart} has no version 3; its latest version is 2.");
+        var before = await app.Call(app.CustomerToken(customer), "GET", $"/api/orders/{cart}?asOf=2001-01-01T00:00:00Z", status: 404);
+        before.GetProperty("detail").GetString()!.ShouldStartWith($"order {cart} did not exist yet at 2001-01-01T00:00:00.0000000+00:00; its history starts at ");
+        await app.Call(app.CustomerToken(Guid.NewGuid()), "GET", $"/api/orders/{cart}?version=3", status: 403);
+    }
+
+    [Fact]
     public async Task Orders_belong_to_their_customer_and_list_by_status()
     {
         var customer = await app.FundedAccountAsync(10m);
