@@ -55,3 +55,28 @@ public sealed class HostConventions(AccountsApp app)
             s.StatusCodeShouldBe(404);
         });
 }
+
+/// <summary>
+/// A RuleViolation's facts become members of the 409's ProblemDetails body, so none may reuse a name the body already
+/// has (RFC 9457's or ours): the violation refuses to be built with one, wherever in src it is thrown.
+/// </summary>
+public sealed class ProblemDetailsMemberNames
+{
+    [Theory]
+    [InlineData("type")]
+    [InlineData("title")]
+    [InlineData("status")]
+    [InlineData("Status")]
+    [InlineData("detail")]
+    [InlineData("instance")]
+    [InlineData("errors")]
+    [InlineData("traceId")]
+    public void A_rule_violation_cannot_carry_a_fact_named_like_a_problem_details_member(string name) =>
+        Should.Throw<ArgumentException>(() =>
+            new ModularMonolith.BuildingBlocks.Domain.RuleViolation("refused", new Dictionary<string, object?> { [name] = 1 }));
+
+    [Fact]
+    public void A_fact_with_its_own_name_is_fine() =>
+        new ModularMonolith.BuildingBlocks.Domain.RuleViolation("refused", new Dictionary<string, object?> { ["orderStatus"] = "paid" })
+            .Facts.Keys.ShouldBe(["orderStatus"]);
+}

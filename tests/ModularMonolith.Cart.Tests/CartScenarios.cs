@@ -14,6 +14,22 @@ public sealed class CartScenarios(CartApp app)
     private static decimal TotalOf(JsonElement cart) => cart.GetProperty("total").GetDecimal();
 
     [Fact]
+    public async Task A_version_beyond_the_latest_or_an_instant_before_the_cart_says_so_and_only_to_its_owner()
+    {
+        var c = await app.SeedCatalogAsync();
+        var customer = Guid.NewGuid();
+        var id = await app.OpenCartAsync(customer);
+        await app.Send(customer, "POST", $"/api/carts/{id}/items", new { sku = c.Banana, quantity = 1 });
+
+        var beyond = await app.Send(customer, "GET", $"/api/carts/{id}?version=7", status: 404);
+        beyond.GetProperty("detail").GetString().ShouldBe($"cart {id} has no version 7; its latest version is 2.");
+        var before = await app.Send(customer, "GET", $"/api/carts/{id}?asOf=2001-01-01T00:00:00Z", status: 404);
+        before.GetProperty("detail").GetString()!.ShouldStartWith($"cart {id} did not exist yet at 2001-01-01T00:00:00.0000000+00:00; its history starts at ");
+        // A stranger learns nothing of the cart's history, not even its length.
+        await app.Send(Guid.NewGuid(), "GET", $"/api/carts/{id}?version=7", status: 403);
+    }
+
+    [Fact]
     public async Task The_seeds_cart_story_from_opening_to_a_3_90_checkout()
     {
         var c = await app.SeedCatalogAsync();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Alba;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using ModularMonolith.Accounts.Contracts;
@@ -121,6 +122,29 @@ public sealed class CheckoutToDelivery(OrdersApp app)
     }
 
     [Fact]
+    public async Task A_409_about_the_order_state_carries_it_as_orderStatus_beside_a_numeric_status_and_writes_nothing()
+    {
+        var customer = await app.FundedAccountAsync(2m);
+        var cart = await app.SeedsCartAsync(customer);
+        await app.CheckOutAsync(customer, cart); // declined: the order is cancelled
+        var events = await app.CountRowsAsync("orders.mt_events where type <> 'tombstone'");
+
+        var result = await app.Host.Scenario(s =>
+        {
+            s.Post.Url($"/api/orders/{cart}/shipment");
+            s.Bearer(app.AdminToken());
+            s.StatusCodeShouldBe(409);
+        });
+
+        // Read the members as sent: a parser that keeps the last of two "status" members would hide the duplicate.
+        var members = JsonDocument.Parse(await result.ReadAsTextAsync()).RootElement.EnumerateObject().ToList();
+        members.Select(m => m.Name).ShouldBeUnique();
+        members.Single(m => m.Name == "status").Value.GetInt32().ShouldBe(409);
+        members.Single(m => m.Name == "orderStatus").Value.GetString().ShouldBe("cancelled");
+        (await app.CountRowsAsync("orders.mt_events where type <> 'tombstone'")).ShouldBe(events);
+    }
+
+    [Fact]
     public async Task A_redelivered_checkout_and_a_redelivered_debit_reply_make_one_order_and_one_debit()
     {
         var customer = await app.FundedAccountAsync(10m);
@@ -167,6 +191,20 @@ public sealed class CheckoutToDelivery(OrdersApp app)
         (await app.BalanceAsync(customer)).ShouldBe(10m);
         var order = await app.Call(app.AdminToken(), "GET", $"/api/orders/{orderId}");
         (order.GetProperty("status").GetString(), order.GetProperty("refunded").GetBoolean()).ShouldBe(("cancelled", true));
+    }
+
+    [Fact]
+    public async Task A_version_beyond_the_latest_or_an_instant_before_the_order_says_so_not_that_there_is_no_order()
+    {
+        var customer = await app.FundedAccountAsync(10m);
+        var cart = await app.SeedsCartAsync(customer);
+        await app.CheckOutAsync(customer, cart); // placed, then paid: version 2
+
+        var beyond = await app.Call(app.CustomerToken(customer), "GET", $"/api/orders/{cart}?version=3", status: 404);
+        beyond.GetProperty("detail").GetString().ShouldBe($"order {cart} has no version 3; its latest version is 2.");
+        var before = await app.Call(app.CustomerToken(customer), "GET", $"/api/orders/{cart}?asOf=2001-01-01T00:00:00Z", status: 404);
+        before.GetProperty("detail").GetString()!.ShouldStartWith($"order {cart} did not exist yet at 2001-01-01T00:00:00.0000000+00:00; its history starts at ");
+        await app.Call(app.CustomerToken(Guid.NewGuid()), "GET", $"/api/orders/{cart}?version=3", status: 403);
     }
 
     [Fact]

@@ -27,6 +27,11 @@ public sealed class OrderRules
     private static readonly AccountDebitedForOrder Debited = new(CustomerId, OrderId, 2.00m);
 
     [Fact]
+    public void An_illegal_transition_names_the_order_state_orderStatus_never_status() =>
+        Should.Throw<RuleViolation>(() => ShipOrderEndpoint.Decide(Given(Cancelled()), Now))
+            .Facts.ShouldBe(new Dictionary<string, object?> { ["orderStatus"] = "cancelled" });
+
+    [Fact]
     public void A_debit_pays_a_pending_order() =>
         Payments.Debited(Given(), Debited, Now).Events.ShouldBe([Paid]);
 

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using JasperFx.Events;
 using Marten;
 using Marten.Events.Archiving;
+using Microsoft.AspNetCore.Http;
 using ModularMonolith.BuildingBlocks.Http;
 
 namespace ModularMonolith.BuildingBlocks.EventSourcing;
@@ -54,28 +55,28 @@ public static class StreamHistory
 
     /// <summary>
     /// What a read endpoint answers for <paramref name="point"/>: now, the inline snapshot document <typeparamref name="T"/>
-    /// (read-your-writes, no fold); in the past, the aggregate folded live up to that point (<see cref="AggregateAtAsync{T}"/>).
+    /// (read-your-writes, no fold); in the past, the aggregate folded live up to that point by Marten. Each way the
+    /// aggregate can be missing gets its own 404: no such <paramref name="what"/> at all, no such version of it (the
+    /// version is beyond its latest), or not yet in existence at the asked instant. <paramref name="authorize"/> sees
+    /// the aggregate as it is now and runs before anything about its past is told, so a stranger learns nothing
+    /// about someone else's history, not even how long it is.
     /// </summary>
-    public static async Task<T?> LoadAtAsync<T>(this IQuerySession session, Guid streamId, PointInTime point,
-        CancellationToken cancellation) where T : class =>
-        point.IsNow
-            ? await session.LoadAsync<T>(streamId, cancellation)
-            : await session.AggregateAtAsync<T>(streamId, point, cancellation);
-
-    /// <summary>
-    /// The aggregate as it was at <paramref name="point"/>, folded live from its events by Marten. Null when the stream
-    /// did not exist yet at that point, or when the asked version is beyond the stream's last one.
-    /// </summary>
-    public static async Task<T?> AggregateAtAsync<T>(this IQuerySession session, Guid streamId, PointInTime point,
-        CancellationToken cancellation) where T : class
+    public static async Task<T> LoadAtAsync<T>(this IQuerySession session, Guid streamId, PointInTime point,
+        string what, Action<T> authorize, CancellationToken cancellation) where T : class
     {
-        if (point.Version is { } version)
-        {
-            var state = await session.Events.FetchStreamStateAsync(streamId, cancellation);
-            if (state is null || state.Version < version) return null;
-        }
+        var now = await session.LoadAsync<T>(streamId, cancellation) ?? throw RequestRefused.NotFound(what, streamId);
+        authorize(now);
+        if (point.IsNow) return now;
 
-        return await session.Events.AggregateStreamAsync<T>(streamId, point.Version ?? 0, point.AsOf, token: cancellation);
+        var stream = await session.Events.FetchStreamStateAsync(streamId, cancellation)
+                     ?? throw RequestRefused.NotFound(what, streamId);
+        if (point.Version is { } version && version > stream.Version)
+            throw new RequestRefused(StatusCodes.Status404NotFound, "No such version.",
+                $"{what} {streamId} has no version {version}; its latest version is {stream.Version}.", "version");
+
+        return await session.Events.AggregateStreamAsync<T>(streamId, point.Version ?? 0, point.AsOf, token: cancellation)
+               ?? throw new RequestRefused(StatusCodes.Status404NotFound, $"The {what} did not exist yet.",
+                   $"{what} {streamId} did not exist yet at {point.AsOf:O}; its history starts at {stream.Created:O}.", "asOf");
     }
 
     public static (int Page, int PageSize) ParsePaging(string? page, string? pageSize, int defaultPageSize = 50)

@@ -4,8 +4,10 @@ using JasperFx;
 using Marten.Exceptions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ModularMonolith.BuildingBlocks.Domain;
 using Npgsql;
 
@@ -15,10 +17,14 @@ namespace ModularMonolith.BuildingBlocks.Http;
 /// The one place where exceptions become RFC 9457 ProblemDetails. A client's mistake is never a 500:
 /// broken invariants are 409, a stale If-Match is 412, unreadable bodies are 400/413/415, and a database
 /// that cannot be reached is 503. Only what is left is a 500, without internals.
+/// A 5xx is logged here at Error with the exception; a client's mistake is left to <see cref="RefusedRequests"/>, one
+/// Information line without the exception. ASP.NET's own diagnostics for a handled exception are suppressed (HttpApi),
+/// so nothing else logs the same request again.
 /// </summary>
 public sealed class ProblemDetailsExceptionHandler(
     IProblemDetailsService problemDetails,
     IEnumerable<UniqueConstraint> uniqueConstraints,
+    IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
     ILogger<ProblemDetailsExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken token)
@@ -27,8 +33,7 @@ public sealed class ProblemDetailsExceptionHandler(
         if (problem.Status >= 500)
             logger.LogError(exception, "Request {Method} {Path} failed", context.Request.Method, context.Request.Path);
         else
-            logger.LogInformation("Request {Method} {Path} refused: {Status} {Detail}", context.Request.Method,
-                context.Request.Path, problem.Status, problem.Detail);
+            RefusedRequests.Explain(context, problem.Detail);
 
         context.Response.StatusCode = problem.Status!.Value;
         if (problem.Status == StatusCodes.Status503ServiceUnavailable)
@@ -66,7 +71,7 @@ public sealed class ProblemDetailsExceptionHandler(
 
             case RuleViolation violation:
                 var conflict = Problem(StatusCodes.Status409Conflict, "The request breaks a business rule.", violation.Message);
-                foreach (var (name, value) in violation.Facts) conflict.Extensions[name] = value;
+                foreach (var (name, value) in violation.Facts) conflict.Extensions[ProblemMembers.EnsureExtensionName(name)] = value;
                 return conflict;
 
             case ConcurrencyException or ConcurrentUpdateException:
@@ -80,17 +85,19 @@ public sealed class ProblemDetailsExceptionHandler(
                 or DocumentAlreadyExistsException:
                 return Problem(StatusCodes.Status409Conflict, "The resource already exists.", exception.Message);
 
+            case BadHttpRequestException { InnerException: JsonException inner }:
+                return Unreadable(context, inner);
+
             case BadHttpRequestException bad:
                 return Problem(bad.StatusCode, bad.StatusCode switch
                 {
                     StatusCodes.Status413PayloadTooLarge => "The request body is too large.",
-                    StatusCodes.Status415UnsupportedMediaType => "The request body must be application/json.",
+                    StatusCodes.Status415UnsupportedMediaType => JsonRequestBodies.NotJsonTitle,
                     _ => "The request could not be read."
-                }, bad.InnerException is JsonException inner ? inner.Message : bad.Message);
+                }, bad.Message);
 
-            case JsonException json:
-                return Problem(StatusCodes.Status400BadRequest, "The request body is not valid JSON for this endpoint.",
-                    json.Message);
+            case JsonException unreadable:
+                return Unreadable(context, unreadable);
         }
 
         if (IsDatabaseUnavailable(exception))
@@ -99,6 +106,18 @@ public sealed class ProblemDetailsExceptionHandler(
 
         return Problem(StatusCodes.Status500InternalServerError, "An unexpected error occurred.",
             "The error was logged; the request may be retried.");
+    }
+
+    /// <summary>A body that is not JSON, or not the JSON this endpoint reads: a 400 naming the field, in JSON terms.</summary>
+    private ProblemDetails Unreadable(HttpContext context, JsonException exception)
+    {
+        // The exception handler middleware clears the request's endpoint before it calls handlers; its feature keeps it.
+        var endpoint = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? context.GetEndpoint();
+        var requestType = endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
+        var (field, message) = JsonBodyErrors.Describe(exception, requestType, json.Value.SerializerOptions);
+        var problem = Problem(StatusCodes.Status400BadRequest, "The request body does not fit this endpoint.", message);
+        problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [message] };
+        return problem;
     }
 
     private static PostgresException? FindUniqueViolation(Exception exception)

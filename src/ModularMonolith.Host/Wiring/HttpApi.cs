@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using ModularMonolith.BuildingBlocks.Http;
@@ -38,8 +39,18 @@ internal static class HttpApi
         {
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
             context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+            // Routing refuses a non-JSON body to an endpoint that reads JSON with a bare 415; say why, as everywhere.
+            if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType && context.ProblemDetails.Detail is null)
+            {
+                context.ProblemDetails.Title = JsonRequestBodies.NotJsonTitle;
+                context.ProblemDetails.Detail = JsonRequestBodies.NotJson(context.HttpContext.Request.ContentType);
+            }
         });
         builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+        // The handler logs what it handles (Error for a 5xx, the refusal log's one Information line otherwise); the
+        // middleware's own "unhandled exception" Error with its stack would log every client mistake a second time.
+        builder.Services.Configure<ExceptionHandlerOptions>(options => options.SuppressDiagnosticsCallback =
+            context => context.ExceptionHandledBy == ExceptionHandledType.ExceptionHandlerService);
 
         builder.Services.AddOpenApi(openApi => openApi
             .AddDocumentTransformer<OpenApiContract>()
@@ -56,6 +67,7 @@ internal static class HttpApi
 
     public static WebApplication UseHttpApi(this WebApplication app)
     {
+        app.UseRefusedRequestLog();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         // Kestrel enforces MaxRequestBodySize while reading; this refuses a declared oversize body up front,
@@ -71,6 +83,8 @@ internal static class HttpApi
             : throw RequestRefused.Invalid("If-Match", error!));
         app.UseAuthentication();
         app.UseAuthorization();
+        // After authorization (a stranger gets 401/403, not a verdict on the body), before any endpoint runs.
+        app.UseJsonRequestBodies();
 
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/docs").AllowAnonymous();

@@ -67,6 +67,19 @@ public sealed class TimeTravelAndAuditTrail(AccountsApp app)
         then.GetProperty("version").GetInt64().ShouldBe(3);
     }
 
+    [Fact]
+    public async Task A_version_beyond_the_latest_or_an_instant_before_the_account_says_so_not_that_there_is_no_account()
+    {
+        var (id, _) = await AccountWithHistory();
+
+        var beyond = await app.Host.SendJsonAsync("GET", $"/api/accounts/{id}?version=9", app.AdminToken(), status: 404);
+        beyond.GetProperty("detail").GetString().ShouldBe($"account {id} has no version 9; its latest version is 4.");
+
+        var before = await app.Host.SendJsonAsync("GET", $"/api/accounts/{id}?asOf=2001-01-01T00:00:00Z", app.AdminToken(), status: 404);
+        before.GetProperty("detail").GetString()!.ShouldStartWith(
+            $"account {id} did not exist yet at 2001-01-01T00:00:00.0000000+00:00; its history starts at ");
+    }
+
     [Theory]
     [InlineData("?version=0", 400)]
     [InlineData("?version=-1", 400)]

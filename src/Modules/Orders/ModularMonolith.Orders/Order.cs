@@ -51,7 +51,7 @@ public sealed record Order(
 
     public RuleViolation Illegal(string action) =>
         new($"order {Id} is {Status.ToString().ToLowerInvariant()}: it cannot be {action}.",
-            new Dictionary<string, object?> { ["status"] = Status.ToString().ToLowerInvariant() });
+            new Dictionary<string, object?> { ["orderStatus"] = Status.ToString().ToLowerInvariant() });
 }
 
 // The order's events. Each names the customer, so per-customer projections need no lookup.

@@ -39,8 +39,8 @@ public static class GetAccountEndpoint
         Caller.From(http.User).EnsureMayActFor(id, "account");
         var point = PointInTime.Parse(version, asOf);
 
-        var account = await session.LoadAtAsync<Account>(id, point, cancellation);
-        if (account is null) throw RequestRefused.NotFound("account", id);
+        // Ownership is by id, checked above, before the account's existence is told.
+        var account = await session.LoadAtAsync<Account>(id, point, "account", static _ => { }, cancellation);
 
         ETags.Write(http.Response, account.Version);
         return AccountView.Of(account);

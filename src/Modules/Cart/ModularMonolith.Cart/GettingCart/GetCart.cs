@@ -41,9 +41,8 @@ public static class GetCartEndpoints
         HttpContext http, CancellationToken cancellation)
     {
         var point = PointInTime.Parse(version, asOf);
-        var cart = await session.LoadAtAsync<ShoppingCart>(id, point, cancellation);
-        if (cart is null) throw RequestRefused.NotFound("cart", id);
-        Caller.From(http.User).EnsureMayActFor(cart.CustomerId, "cart");
+        var cart = await session.LoadAtAsync<ShoppingCart>(id, point, "cart",
+            now => Caller.From(http.User).EnsureMayActFor(now.CustomerId, "cart"), cancellation);
 
         ETags.Write(http.Response, cart.Version);
         return CartView.Of(cart, cart.Version);

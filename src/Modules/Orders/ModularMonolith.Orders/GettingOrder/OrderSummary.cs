@@ -73,9 +73,8 @@ public static class GetOrderEndpoints
         HttpContext http, CancellationToken cancellation)
     {
         var point = PointInTime.Parse(version, asOf);
-        var summary = await session.LoadAtAsync<OrderSummary>(id, point, cancellation);
-        if (summary is null) throw RequestRefused.NotFound("order", id);
-        Caller.From(http.User).EnsureMayActFor(summary.CustomerId, "order");
+        var summary = await session.LoadAtAsync<OrderSummary>(id, point, "order",
+            now => Caller.From(http.User).EnsureMayActFor(now.CustomerId, "order"), cancellation);
 
         ETags.Write(http.Response, summary.Version);
         return summary;

@@ -1,0 +1,34 @@
+using ModularMonolith.Testing;
+using Npgsql;
+
+namespace ModularMonolith.Resilience.Tests;
+
+/// <summary>
+/// Every row a request could write: domain events (not Marten's tombstones), streams, documents, outgoing messages.
+/// Compared before and after a batch of refused requests: any difference is something a refused request wrote.
+/// </summary>
+public static class WrittenRows
+{
+    public static async Task<Dictionary<string, long>> CountAsync(AppFixture app)
+    {
+        await using var connection = new NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var list = new NpgsqlCommand(
+            "select table_schema || '.' || table_name from information_schema.tables " +
+            "where table_schema in ('accounts','cart','orders') and (table_name like 'mt_doc_%' or table_name in ('mt_events','mt_streams')) " +
+            "and table_name not in ('mt_doc_deadletterevent','mt_doc_envelope')", connection))
+        await using (var reader = await list.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
+        tables.Add("wolverine.wolverine_outgoing_envelopes");
+
+        var counts = new Dictionary<string, long>();
+        foreach (var table in tables.Order())
+        {
+            var filter = table.EndsWith(".mt_events") ? " where type <> 'tombstone'" : "";
+            await using var count = new NpgsqlCommand($"select count(*) from {table}{filter}", connection);
+            counts[table] = (long)(await count.ExecuteScalarAsync())!;
+        }
+        return counts;
+    }
+}
