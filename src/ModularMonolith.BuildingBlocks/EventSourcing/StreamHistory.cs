@@ -64,7 +64,11 @@ public static class StreamHistory
     public static async Task<T> LoadAtAsync<T>(this IQuerySession session, Guid streamId, PointInTime point,
         string what, Action<T> authorize, CancellationToken cancellation) where T : class
     {
-        var now = await session.LoadAsync<T>(streamId, cancellation) ?? throw RequestRefused.NotFound(what, streamId);
+        // A stream whose inline snapshot was never written (events older than the snapshot, before a rebuild) is still
+        // the aggregate: fold it to know whose it is.
+        var now = await session.LoadAsync<T>(streamId, cancellation)
+                  ?? await session.Events.AggregateStreamAsync<T>(streamId, token: cancellation)
+                  ?? throw RequestRefused.NotFound(what, streamId);
         authorize(now);
         if (point.IsNow) return now;
 

@@ -32,6 +32,8 @@ public static partial class JsonBodyErrors
             return (BodyField, $"The body is not well-formed JSON (line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1}).");
 
         var field = FieldOf(exception.Path);
+        // A converter of ours that judges a field (money) already says what is wrong in the client's terms.
+        if (exception is FieldRuleException rule) return (field, rule.Message);
         if (requestType is null) return (field, $"{field}: the value does not fit this endpoint's request.");
 
         var target = options.GetTypeInfo(requestType);
@@ -88,3 +90,9 @@ public static partial class JsonBodyErrors
         };
     }
 }
+
+/// <summary>
+/// Thrown by the project's own JSON converters when a value breaks a field's rule (e.g. money in whole cents): its
+/// message is written for the client and names the field, so it is passed on as it is.
+/// </summary>
+public sealed class FieldRuleException(string message) : JsonException(message);

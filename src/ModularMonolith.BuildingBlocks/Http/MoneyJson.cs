@@ -34,13 +34,13 @@ public static class MoneyJson
     public static decimal Read(ref Utf8JsonReader reader, string field)
     {
         if (reader.TokenType != JsonTokenType.Number)
-            throw new JsonException($"{field} must be a number, such as 12.50.");
+            throw new FieldRuleException($"{field} must be a number, such as 12.50.");
         var text = Encoding.ASCII.GetString(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan);
         return Parse(text) switch
         {
-            (null, { } problem) => throw new JsonException(string.Format(CultureInfo.InvariantCulture, problem, field)),
+            (null, { } problem) => throw new FieldRuleException(string.Format(CultureInfo.InvariantCulture, problem, field)),
             ({ } amount, _) => amount,
-            _ => throw new JsonException($"{field} is not a valid amount.")
+            _ => throw new FieldRuleException($"{field} is not a valid amount.")
         };
     }
 
