@@ -55,6 +55,11 @@ public sealed class TheOpenApiDocument(ResilienceApp app)
             foreach (var tag in operation.GetProperty("tags").EnumerateArray())
                 tag.GetString().ShouldBeOneOf("Accounts", "Cart", "Orders", "Operations");
         }
+        var amount = document.GetProperty("components").GetProperty("schemas").GetProperty("DepositFunds")
+            .GetProperty("properties").GetProperty("amount");
+        amount.GetProperty("type").GetString().ShouldBe("number", "money is a JSON number, required here");
+        amount.GetProperty("format").GetString().ShouldBe("decimal");
+
         var text = document.GetRawText();
         var leak = text.IndexOf("ModularMonolith.", StringComparison.Ordinal);
         leak.ShouldBe(-1, leak < 0 ? null : $"a .NET type name leaks: …{text[Math.Max(0, leak - 80)..Math.Min(text.Length, leak + 80)]}…");

@@ -181,6 +181,8 @@ internal sealed class OpenApiContract : IOpenApiDocumentTransformer, IOpenApiOpe
         var type = context.JsonTypeInfo.Type;
         if (type == typeof(decimal) || type == typeof(decimal?))
         {
+            // The money converter (MoneyJson) hides the number type from the schema exporter; say it again.
+            schema.Type = type == typeof(decimal?) ? JsonSchemaType.Number | JsonSchemaType.Null : JsonSchemaType.Number;
             schema.Format = "decimal";
             schema.MultipleOf = 0.01m;
         }
