@@ -42,8 +42,14 @@ public abstract class AppFixture : IAsyncLifetime
                 // One node, no leader election: the async daemon runs in-process right away.
                 services.RunWolverineInSoloMode();
                 services.DisableAllExternalWolverineTransports();
+                ConfigureServices(services);
             });
         });
+    }
+
+    /// <summary>A fixture's own additions to the host's services (e.g. a logger provider that records what is logged).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
     }
 
     public string CustomerToken(Guid accountId) => AccessTokens.ForCustomer(Auth, accountId, DateTimeOffset.UtcNow);
