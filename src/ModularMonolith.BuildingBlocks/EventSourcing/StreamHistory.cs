@@ -64,10 +64,10 @@ public static class StreamHistory
     public static async Task<T> LoadAtAsync<T>(this IQuerySession session, Guid streamId, PointInTime point,
         string what, Action<T> authorize, CancellationToken cancellation) where T : class
     {
-        // A stream whose inline snapshot was never written (events older than the snapshot, before a rebuild) is still
-        // the aggregate: fold it to know whose it is.
         var now = await session.LoadAsync<T>(streamId, cancellation)
-                  ?? await session.Events.AggregateStreamAsync<T>(streamId, token: cancellation)
+                  // Time travel reads the events, not the snapshot: a stream whose snapshot was never written (events
+                  // from an older release) still has a past, and its present is folded to check ownership.
+                  ?? (point.IsNow ? null : await session.Events.AggregateStreamAsync<T>(streamId, token: cancellation))
                   ?? throw RequestRefused.NotFound(what, streamId);
         authorize(now);
         if (point.IsNow) return now;

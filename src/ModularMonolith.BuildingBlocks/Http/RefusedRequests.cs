@@ -18,13 +18,18 @@ public static class RefusedRequests
     public static IApplicationBuilder UseRefusedRequestLog(this IApplicationBuilder app)
     {
         var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RefusedRequests));
-        return app.Use(async (context, next) =>
+        return app.Use((context, next) =>
         {
-            await next(context);
-            var status = context.Response.StatusCode;
-            if (status is >= 400 and < 500)
-                logger.LogInformation("Request {Method} {Path} refused: {Status} {Detail}", context.Request.Method,
-                    context.Request.Path, status, context.Items[DetailKey] as string ?? "");
+            // As the response starts, when its status is final: logged before the client has its answer.
+            context.Response.OnStarting(() =>
+            {
+                var status = context.Response.StatusCode;
+                if (status is >= 400 and < 500)
+                    logger.LogInformation("Request {Method} {Path} refused: {Status} {Detail}", context.Request.Method,
+                        context.Request.Path, status, context.Items[DetailKey] as string ?? "");
+                return Task.CompletedTask;
+            });
+            return next(context);
         });
     }
 

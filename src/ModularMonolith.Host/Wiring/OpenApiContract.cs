@@ -133,7 +133,8 @@ internal sealed class OpenApiContract : IOpenApiDocumentTransformer, IOpenApiOpe
         if (isWrite && !isUpsert) errors[409] = "The request breaks a business rule (`detail` says which), or another request with the same Idempotency-Key is still running.";
         if (versioned) errors[412] = "If-Match names a version that is no longer current.";
         if (isWrite) errors[413] = "The request body is too large.";
-        if (isWrite) errors[415] = hasBody ? "The body is not JSON (Content-Type must be application/json)." : "This operation takes no request body.";
+        // A body sent to an operation that takes none is a 400 (no media type would do), so only bodies get 415.
+        if (hasBody) errors[415] = "The body is not JSON (Content-Type must be application/json).";
         if (method == "POST") errors[422] = "The Idempotency-Key was already used for a different request.";
 
         operation.Responses ??= new OpenApiResponses();
