@@ -2,6 +2,7 @@ using JasperFx;
 using JasperFx.Events;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using ModularMonolith.BuildingBlocks.Observability;
 using Weasel.Core;
 using Wolverine.Marten;
 
@@ -48,6 +49,8 @@ public static class ModuleStore
                 // busy, 1 s idle) an event waited up to a second before a projection saw it (docs/benchmarks.md).
                 options.Projections.FastPollingTime = TimeSpan.FromMilliseconds(100);
                 options.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(100);
+
+                EventAppends.CountFor(options, schema);
 
                 configure(options, provider);
                 return options;
