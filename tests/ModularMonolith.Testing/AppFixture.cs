@@ -46,6 +46,7 @@ public abstract class AppFixture : IAsyncLifetime
                 services.RunWolverineInSoloMode();
                 services.DisableAllExternalWolverineTransports();
                 services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, ResponseRecorder>();
+                ConfigureServices(services);
             });
         });
 
@@ -53,6 +54,11 @@ public abstract class AppFixture : IAsyncLifetime
         Contract = new ResponseContract(System.Text.Json.JsonDocument.Parse(
             await Host.Server.CreateClient().GetStringAsync("/openapi/v1.json")));
         Host.AfterEachAsync(context => Contract.CheckAsync(context!));
+    }
+
+    /// <summary>What a test assembly adds to the host: in-memory exporters, test-only message handlers.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
     }
 
     public string CustomerToken(Guid accountId) => AccessTokens.ForCustomer(Auth, accountId, DateTimeOffset.UtcNow);
