@@ -5,6 +5,7 @@ using Wolverine.Persistence.Durability;
 using Wolverine.Persistence.Durability.DeadLetterManagement;
 using Wolverine.Runtime;
 using Wolverine.Runtime.Handlers;
+using Wolverine.Util;
 
 namespace ModularMonolith.Host.Operations;
 
@@ -103,7 +104,7 @@ public sealed class DeadLetterReader(IWolverineRuntime runtime)
         await Store.SummarizeAllAsync(runtime.Options.ServiceName, TimeRange.AllTime(), cancellation);
 
     private IEnumerable<string> MessageTypesOf(string module) =>
-        Handlers.Chains.Select(c => c.TypeName).Where(t => ModuleOf(t) == module).Distinct();
+        Handlers.Chains.Select(c => c.MessageType.ToMessageTypeName()).Where(t => ModuleOf(t) == module).Distinct();
 
     private static void Validate(DeadLetterFilter filter)
     {

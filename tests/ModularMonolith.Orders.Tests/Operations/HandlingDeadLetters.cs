@@ -113,7 +113,8 @@ public sealed class HandlingDeadLetters(OrdersApp app)
         var runtime = app.Host.Services.GetRequiredService<IWolverineRuntime>();
         await runtime.Storage.Inbox.MoveToDeadLetterStorageAsync(duplicate, new TimeoutException("lost connection"));
         var listed = await app.Call(app.AdminToken(), "GET", "/api/admin/dead-letters?module=accounts");
-        listed.GetProperty("deadLetters").EnumerateArray().ShouldContain(d => d.GetProperty("id").GetGuid() == duplicate.Id);
+        listed.GetProperty("deadLetters").EnumerateArray().ShouldContain(d => d.GetProperty("id").GetGuid() == duplicate.Id,
+            (await app.Call(app.AdminToken(), "GET", "/api/admin/dead-letters")).GetRawText());
 
         var replay = await app.Host.TrackActivity().Timeout(TimeSpan.FromSeconds(60))
             .WaitForMessageToBeReceivedAt<DebitAccountForOrder>(app.Host)
