@@ -144,3 +144,41 @@ public sealed class HandlingDeadLetters(OrdersApp app)
         }
     }
 }
+
+/// <summary>The <c>dead-letters</c> verb, run through the host's entry point against the test database.</summary>
+[Collection(OrdersCollection.Name)]
+public sealed class HandlingDeadLettersFromTheShell(OrdersApp app)
+{
+    [Fact]
+    public async Task An_admin_lists_shows_and_replays_a_dead_letter_from_the_shell()
+    {
+        var order = Guid.NewGuid();
+        PackingSlips.Jammed[order] = true;
+        var session = await app.Host.TrackActivity().Timeout(TimeSpan.FromSeconds(60)).DoNotAssertOnExceptionsDetected()
+            .SendMessageAndWaitAsync(new PrintPackingSlip(order));
+        var id = session.MovedToErrorQueue.SingleEnvelope<PrintPackingSlip>().Id.ToString();
+
+        var (exit, output) = await HostProcess.RunAsync(app, "dead-letters", "list", "--message-type", typeof(PrintPackingSlip).FullName!);
+        exit.ShouldBe(0, output);
+        output.Split('\n').ShouldContain(line => line.StartsWith(id) && line.Contains(typeof(PrinterJammed).FullName!));
+
+        (exit, output) = await HostProcess.RunAsync(app, "dead-letters", "show", "--id", id);
+        exit.ShouldBe(0, output);
+        output.ShouldContain($"\"attempts\": {PackingSlips.Retries + 1}");
+        output.ShouldContain(order.ToString());
+
+        PackingSlips.Jammed.TryRemove(order, out _);
+        await app.Host.TrackActivity().Timeout(TimeSpan.FromSeconds(60))
+            .WaitForMessageToBeReceivedAt<PrintPackingSlip>(app.Host)
+            .ExecuteAndWaitAsync((Func<IMessageContext, Task>)(async _ =>
+            {
+                var (replayExit, replayOutput) = await HostProcess.RunAsync(app, "dead-letters", "replay", "--id", id);
+                replayExit.ShouldBe(0, replayOutput);
+            }));
+        PackingSlips.Printed[order].ShouldBe(1);
+
+        (exit, output) = await HostProcess.RunAsync(app, "dead-letters", "discard", "--id", id);
+        exit.ShouldNotBe(0);
+        output.ShouldContain($"There is no dead letter {id}");
+    }
+}
