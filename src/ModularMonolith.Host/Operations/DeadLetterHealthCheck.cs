@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Wolverine.Persistence.Durability.DeadLetterManagement;
 
 namespace ModularMonolith.Host.Operations;
 
@@ -20,11 +21,14 @@ public sealed class DeadLetterHealthCheck(DeadLetterReader reader, IOptions<Dead
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellation)
     {
-        var counts = await reader.CountAsync(cancellation);
+        return Evaluate(await reader.CountAsync(cancellation), options.Value.DegradedAbove);
+    }
+
+    public static HealthCheckResult Evaluate(IReadOnlyList<DeadLetterQueueCount> counts, int threshold)
+    {
         var total = counts.Sum(c => c.Count);
         var data = counts.GroupBy(c => c.MessageType)
             .ToDictionary(g => g.Key, g => (object)g.Sum(c => c.Count));
-        var threshold = options.Value.DegradedAbove;
         return total > threshold
             ? HealthCheckResult.Degraded($"{total} dead letters (more than DeadLetters:DegradedAbove = {threshold}); see GET /api/admin/dead-letters.", data: data)
             : HealthCheckResult.Healthy($"{total} dead letters.", data);

@@ -2,7 +2,10 @@ using System.Text.Json;
 using Alba;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using ModularMonolith.Accounts.Contracts;
+using ModularMonolith.Host.Operations;
+using Wolverine.Persistence.Durability.DeadLetterManagement;
 using Shouldly;
 using Wolverine;
 using Wolverine.Runtime;
@@ -75,6 +78,20 @@ public sealed class HandlingDeadLetters(OrdersApp app)
         metrics["wolverine-execution-failure"].ShouldContain(p => Equals(p.Tags["message.type"], SlipType) && p.Value >= PackingSlips.Retries + 1);
         metrics["wolverine-dead-letter-queue"].ShouldContain(p => Equals(p.Tags["message.type"], SlipType) && p.Value >= 1);
         metrics["modularmonolith.dead_letters"].ShouldContain(p => Equals(p.Tags["message_type"], SlipType) && p.Value >= 1);
+    }
+
+    [Fact]
+    public void Readiness_is_degraded_only_above_the_configured_number_of_dead_letters()
+    {
+        DeadLetterQueueCount Count(string type, int count) => new("ModularMonolith", new Uri("local://q/"), type, "E", new Uri("db://x/"), count);
+        IReadOnlyList<DeadLetterQueueCount> three = [Count("A", 2), Count("B", 1)];
+
+        DeadLetterHealthCheck.Evaluate([], 0).Status.ShouldBe(HealthStatus.Healthy);
+        DeadLetterHealthCheck.Evaluate(three, 3).Status.ShouldBe(HealthStatus.Healthy);
+        var degraded = DeadLetterHealthCheck.Evaluate(three, 2);
+        degraded.Status.ShouldBe(HealthStatus.Degraded);
+        degraded.Description.ShouldStartWith("3 dead letters");
+        degraded.Data["A"].ShouldBe(2);
     }
 
     [Fact]
