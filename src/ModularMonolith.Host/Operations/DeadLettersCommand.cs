@@ -105,6 +105,13 @@ public sealed class DeadLettersCommand : JasperFxAsyncCommand<DeadLettersInput>
         Console.WriteLine($"{list.Count} dead letter(s)");
         Console.WriteLine($"{"ID",-37}{"SENT AT (UTC)",-21}{"MESSAGE TYPE",-60}EXCEPTION");
         foreach (var d in list.DeadLetters)
-            Console.WriteLine($"{d.Id,-37}{d.SentAt.UtcDateTime,-21:yyyy-MM-dd HH:mm:ss}{d.MessageType,-60}{d.ExceptionType}: {d.ExceptionMessage}");
+            Console.WriteLine($"{d.Id,-37}{d.SentAt.UtcDateTime,-21:yyyy-MM-dd HH:mm:ss}{d.MessageType,-60}{d.ExceptionType}: {LastLine(d.ExceptionMessage)}");
+    }
+
+    /// <summary>Marten's command failures put the SQL first and the database's reason last; `show` has it all.</summary>
+    private static string LastLine(string message)
+    {
+        var line = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
+        return line.Length > 100 ? line[..100] + "…" : line;
     }
 }
