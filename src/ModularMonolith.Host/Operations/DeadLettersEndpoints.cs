@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -7,7 +8,7 @@ using Wolverine.Http;
 
 namespace ModularMonolith.Host.Operations;
 
-public sealed record DeadLetterIds(Guid[] Ids);
+public sealed record DeadLetterIds([Required] Guid[]? Ids);
 
 /// <summary>
 /// Admin endpoints over Wolverine's dead-letter storage. Wolverine.Http's own <c>MapDeadLettersEndpoints()</c> queries
