@@ -23,9 +23,11 @@ builder.Services
 
 builder.AddTokenAuthentication();
 builder.AddHttpApi();
+builder.AddObservability();
 
 var app = builder.Build();
 app.UseHttpApi();
+app.UseObservability();
 
 return await app.RunJasperFxCommands(args);
 

@@ -16,6 +16,15 @@ public sealed class OrdersApp : AppFixture
 {
     protected override string DatabaseName => "orders";
 
+    /// <summary>Every span and metric the host emits during this assembly's tests (OpenTelemetry's in-memory exporter).</summary>
+    public Telemetry Telemetry { get; } = new();
+
+    protected override void ConfigureServices(IServiceCollection services)
+    {
+        Telemetry.AddTo(services);
+        PackingSlips.AddTo(services);
+    }
+
     public Task<JsonElement> Call(string token, string method, string url, object? body = null, int status = 200,
         Action<Scenario>? configure = null) =>
         Host.SendJsonAsync(method, url, token, body, status, configure);

@@ -76,7 +76,9 @@ public sealed class TheOpenApiDocument(ResilienceApp app)
             "DELETE /api/catalog/products/{sku}", "GET /api/admin/projections", "GET /api/catalog/discounts",
             "GET /api/reports/products", "GET /api/reports/products/{sku}", "GET /api/reports/sales",
             "POST /api/orders/{id}/delivery", "POST /api/orders/{id}/shipment",
-            "PUT /api/catalog/discounts/{code}", "PUT /api/catalog/products/{sku}"
+            "PUT /api/catalog/discounts/{code}", "PUT /api/catalog/products/{sku}",
+            "GET /api/admin/dead-letters", "GET /api/admin/dead-letters/{id}", "POST /api/admin/dead-letters/replay",
+            "POST /api/admin/dead-letters/discard"
         ], ignoreOrder: true);
 
         foreach (var (method, path, _) in adminOnly)

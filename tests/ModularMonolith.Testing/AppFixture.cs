@@ -56,7 +56,7 @@ public abstract class AppFixture : IAsyncLifetime
         Host.AfterEachAsync(context => Contract.CheckAsync(context!));
     }
 
-    /// <summary>A fixture's own additions to the host's services (e.g. a logger provider that records what is logged).</summary>
+    /// <summary>What a test assembly adds to the host: a logger provider, in-memory exporters, test-only handlers.</summary>
     protected virtual void ConfigureServices(IServiceCollection services)
     {
     }

@@ -3,6 +3,7 @@ using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using ModularMonolith.BuildingBlocks.Observability;
 using Weasel.Core;
 using Wolverine.Marten;
 
@@ -54,6 +55,8 @@ public static class ModuleStore
                 // start and every CLI verb, which is false here; ExternallyManaged is the same posture without the
                 // false warning (what later Wolverine versions set themselves for the main store).
                 options.Projections.AsyncMode = DaemonMode.ExternallyManaged;
+
+                EventAppends.CountFor(options, schema);
 
                 configure(options, provider);
                 return options;

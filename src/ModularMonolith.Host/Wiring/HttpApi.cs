@@ -60,7 +60,8 @@ internal static class HttpApi
         builder.Services.AddSingleton<ProjectionMonitor>();
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("postgresql", tags: ["ready"])
-            .AddCheck<ProjectionLagHealthCheck>("projections", tags: ["ready"]);
+            .AddCheck<ProjectionLagHealthCheck>("projections", tags: ["ready"])
+            .AddCheck<DeadLetterHealthCheck>("dead-letters", tags: ["ready"]);
         builder.Services.AddWolverineHttp();
         return builder;
     }

@@ -56,7 +56,9 @@ internal static class Messaging
                     TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(500));
             // Two deliveries of one checkout both try to start the order's stream; the loser retries and finds it.
             wolverine.OnException<ExistingStreamIdCollisionException>().RetryTimes(2);
-            wolverine.OnException<NpgsqlException>()
+            // Marten wraps a failed commit's PostgresException in a MartenCommandException: without OrInner a database
+            // blip at commit skipped these retries and went straight to the dead letters (seen in docs/operations.md).
+            wolverine.OnException<NpgsqlException>().OrInner<NpgsqlException>()
                 .RetryWithCooldown(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5))
                 .Then.ScheduleRetry(TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1));
 

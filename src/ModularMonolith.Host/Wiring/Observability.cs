@@ -1,0 +1,69 @@
+using System.Reflection;
+using ModularMonolith.BuildingBlocks.Observability;
+using ModularMonolith.Host.Operations;
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace ModularMonolith.Host.Wiring;
+
+/// <summary>
+/// OpenTelemetry (docs/adr/0009): traces, metrics and logs from what ASP.NET Core, Wolverine, Marten and Npgsql
+/// already emit, plus the project's own meter. Exported over OTLP only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set;
+/// metrics are also served for Prometheus at <c>/metrics</c>.
+/// </summary>
+internal static class Observability
+{
+    public const string ServiceName = "ModularMonolith";
+    public const string MetricsPath = "/metrics";
+
+    public static WebApplicationBuilder AddObservability(this WebApplicationBuilder builder)
+    {
+        var version = typeof(Observability).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()
+            ?.InformationalVersion ?? "unknown";
+
+        builder.Services.AddOptions<DeadLetterHealthOptions>().BindConfiguration(DeadLetterHealthOptions.Section);
+        builder.Services.AddSingleton<DeadLetterReader>();
+        builder.Services.AddSingleton<OperationsMetrics>();
+
+        // Console and every other logger get the ambient trace and span ids as a scope.
+        builder.Logging.Configure(logging => logging.ActivityTrackingOptions =
+            ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
+
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(ServiceName, serviceVersion: version))
+            .WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation(http =>
+                    // Scrapes and probes would outnumber real requests; they say nothing about a business flow.
+                    http.Filter = context => !context.Request.Path.StartsWithSegments(MetricsPath) &&
+                                             !context.Request.Path.StartsWithSegments("/health"))
+                // Wolverine: send/receive/handle spans; the parent id travels in the envelope, through the durable
+                // queues, so one checkout is one trace across the three modules.
+                .AddSource("Wolverine")
+                .AddSource("Marten")
+                .AddNpgsql())
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                // Wolverine's meter is named after the service ("Wolverine:ModularMonolith.Host").
+                .AddMeter("Wolverine:*")
+                .AddMeter("Marten")
+                .AddMeter(EventAppends.MeterName)
+                .AddInstrumentation(provider => provider.GetRequiredService<OperationsMetrics>())
+                .AddPrometheusExporter())
+            .WithLogging();
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+            otel.UseOtlpExporter();
+        return builder;
+    }
+
+    public static WebApplication UseObservability(this WebApplication app)
+    {
+        // Anonymous like /health: Prometheus scrapes without a token; keep it off the public ingress (docs/adr/0009).
+        app.MapPrometheusScrapingEndpoint(MetricsPath).AllowAnonymous();
+        return app;
+    }
+}
