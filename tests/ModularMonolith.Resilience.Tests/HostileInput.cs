@@ -28,7 +28,7 @@ public sealed class HostileInput(ResilienceApp app, ITestOutputHelper output)
                      app.Host.Services.GetRequiredService<Orders.IOrdersStore>()
                  })
             await store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
-        var before = await CountWritesAsync();
+        var before = await WrittenRows.CountAsync(app);
 
         var failures = new List<string>();
         foreach (var request in corpus)
@@ -45,7 +45,7 @@ public sealed class HostileInput(ResilienceApp app, ITestOutputHelper output)
         output.WriteLine($"{count} hostile requests sent.");
         failures.ShouldBeEmpty(string.Join(Environment.NewLine, failures.Take(40)));
         count.ShouldBeGreaterThanOrEqualTo(300);
-        (await CountWritesAsync()).ShouldBe(before, "a rejected request wrote something");
+        (await WrittenRows.CountAsync(app)).ShouldBe(before, "a rejected request wrote something");
     }
 
     private async Task<(IReadOnlyList<HostileRequest> Corpus, int Count)> SetUpAsync()
@@ -109,31 +109,5 @@ public sealed class HostileInput(ResilienceApp app, ITestOutputHelper output)
             s.IgnoreStatusCode();
         });
         return (result.Context.Response.StatusCode, result.Context.Response.ContentType, await result.ReadAsTextAsync());
-    }
-
-    /// <summary>Every row a request could write: domain events (not Marten's tombstones), documents, outgoing messages.</summary>
-    private async Task<Dictionary<string, long>> CountWritesAsync()
-    {
-        await using var connection = new NpgsqlConnection(app.ConnectionString);
-        await connection.OpenAsync();
-        var tables = new List<string>();
-        await using (var list = new NpgsqlCommand(
-            "select table_schema || '.' || table_name from information_schema.tables " +
-            "where table_schema in ('accounts','cart','orders') and (table_name like 'mt_doc_%' or table_name in ('mt_events','mt_streams')) " +
-            "and table_name not in ('mt_doc_deadletterevent','mt_doc_envelope')", connection))
-        await using (var reader = await list.ExecuteReaderAsync())
-            while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
-        tables.Add("wolverine.wolverine_outgoing_envelopes");
-
-        var counts = new Dictionary<string, long>();
-        foreach (var table in tables.Order())
-        {
-            var filter = table.EndsWith(".mt_events") ? " where type <> 'tombstone'"
-                : table.EndsWith(".mt_streams") ? $" s where exists (select 1 from {table[..table.IndexOf('.')]}.mt_events e where e.stream_id = s.id and e.type <> 'tombstone')"
-                : "";
-            await using var count = new NpgsqlCommand($"select count(*) from {table}{filter}", connection);
-            counts[table] = (long)(await count.ExecuteScalarAsync())!;
-        }
-        return counts;
     }
 }
