@@ -48,6 +48,8 @@ internal static class Messaging
             wolverine.Policies.UseDurableOutboxOnAllSendingEndpoints();
             // Two modules may handle the same message; each gets its own handler, queue and transaction.
             wolverine.MultipleHandlerBehavior = MultipleHandlerBehavior.Separated;
+            // Retries are counted (a metric Wolverine 6 lacks): every handler execution after the first of a message.
+            wolverine.Policies.AddMiddleware(typeof(ModularMonolith.BuildingBlocks.Observability.MessageRetries));
 
             // A message handler that loses an optimistic-concurrency race, or meets a database blip, tries again;
             // its work is idempotent (e.g. debits per order), so a retry cannot do it twice.

@@ -77,6 +77,7 @@ public sealed class HandlingDeadLetters(OrdersApp app)
             .ToDictionary(g => g.Key, g => g.SelectMany(Telemetry.Points).ToList());
         metrics["wolverine-execution-failure"].ShouldContain(p => Equals(p.Tags["message.type"], SlipType) && p.Value >= PackingSlips.Retries + 1);
         metrics["wolverine-dead-letter-queue"].ShouldContain(p => Equals(p.Tags["message.type"], SlipType) && p.Value >= 1);
+        metrics["modularmonolith.messages.retried"].ShouldContain(p => Equals(p.Tags["message_type"], SlipType) && p.Value >= PackingSlips.Retries);
         metrics["modularmonolith.dead_letters"].ShouldContain(p => Equals(p.Tags["message_type"], SlipType) && p.Value >= 1);
     }
 
