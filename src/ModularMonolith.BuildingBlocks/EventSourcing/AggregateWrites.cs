@@ -10,7 +10,8 @@ namespace ModularMonolith.BuildingBlocks.EventSourcing;
 /// The shape of every HTTP write on an existing aggregate, in every module: the stream must exist (404), belong to
 /// the caller or the caller be an admin (403), and be at the version <c>If-Match</c> names (412); then the use case
 /// decides, its events are appended, and the answer carries the new state and its new ETag. Marten checks the
-/// version again at commit, so a writer that slips in between is caught there (412 with If-Match, else 409).
+/// version again at commit, so a writer that slips in between is caught there: 412 with If-Match; without it the
+/// request is run again (<see cref="LostRaceRetries"/>, reading under a row lock then), and only a broken rule is a 409.
 /// Wolverine commits the session after the endpoint returns (AutoApplyTransactions).
 /// </summary>
 public static class AggregateWrites
@@ -24,7 +25,10 @@ public static class AggregateWrites
 
         // Marten refuses an empty Guid as a stream id; no aggregate can have it, so it is simply unknown.
         if (id == Guid.Empty) throw RequestRefused.NotFound(what, id);
-        var stream = await session.Events.FetchForWriting<T>(id, cancellation);
+        LostRaceRetries.MarkRetryable(http, what);
+        var stream = LostRaceRetries.IsRetry(http)
+            ? await session.Events.FetchForExclusiveWriting<T>(id, cancellation)
+            : await session.Events.FetchForWriting<T>(id, cancellation);
         var current = stream.Aggregate ?? throw RequestRefused.NotFound(what, id);
         Caller.From(http.User).EnsureMayActFor(ownerOf(current), what);
 

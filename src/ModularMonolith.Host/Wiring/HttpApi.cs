@@ -4,6 +4,7 @@ using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using ModularMonolith.BuildingBlocks.EventSourcing;
 using ModularMonolith.BuildingBlocks.Http;
 using ModularMonolith.Host.Operations;
 using Scalar.AspNetCore;
@@ -86,6 +87,7 @@ internal static class HttpApi
         app.UseAuthorization();
         // After authorization (a stranger gets 401/403, not a verdict on the body), before any endpoint runs.
         app.UseJsonRequestBodies();
+        app.UseLostRaceRetries();
 
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/docs").AllowAnonymous();

@@ -1,4 +1,7 @@
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using ModularMonolith.Accounts.Contracts;
+using ModularMonolith.Accounts.PayingForOrders;
 using Shouldly;
 using Wolverine;
 using Wolverine.Tracking;
@@ -29,6 +32,47 @@ public sealed class PayingForOrdersOverMessages(AccountsApp app)
         var account = await app.ReadAccountAsync(id);
         account.GetProperty("balance").GetDecimal().ShouldBe(60m);
         account.GetProperty("version").GetInt64().ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task What_the_account_did_about_each_order_is_a_row_of_its_own_not_part_of_the_account_document()
+    {
+        var id = await app.OpenAccountAsync();
+        await app.MoveMoneyAsync(id, "deposits", 100m);
+        var paid = new DebitAccountForOrder(id, Guid.NewGuid(), 40m);
+        await Send<AccountDebitedForOrder>(paid);
+        await Send<AccountRefundedForOrder>(new RefundAccountForOrder(id, paid.OrderId, 40m));
+        await Send<AccountDebitForOrderDeclined>(new DebitAccountForOrder(id, Guid.NewGuid(), 500m));
+
+        (await app.CountRowsAsync($"accounts.mt_doc_orderpayment where data->>'accountId' = '{id}'")).ShouldBe(2);
+        (await app.CountRowsAsync($"accounts.mt_doc_account where id = '{id}' and data::text like '%Orders%'")).ShouldBe(0);
+        // The same answers again, from those rows.
+        (await Send<AccountDebitedForOrder>(paid)).Amount.ShouldBe(40m);
+        (await app.ReadAccountAsync(id)).GetProperty("version").GetInt64().ShouldBe(5, "opened, deposited, debited, refunded, declined");
+    }
+
+    [Fact]
+    public async Task An_order_paid_before_its_row_existed_is_remembered_once_the_projection_is_rebuilt()
+    {
+        var id = await app.OpenAccountAsync();
+        await app.MoveMoneyAsync(id, "deposits", 100m);
+        var debit = new DebitAccountForOrder(id, Guid.NewGuid(), 40m);
+        await Send<AccountDebitedForOrder>(debit);
+
+        // An account from before the rows: its payment events are there, its rows are not.
+        var store = app.Host.Services.GetRequiredService<IAccountsStore>();
+        await using (var session = store.LightweightSession())
+        {
+            session.DeleteWhere<OrderPayment>(p => p.AccountId == id);
+            await session.SaveChangesAsync();
+        }
+        using (var daemon = await store.BuildProjectionDaemonAsync())
+            await daemon.RebuildProjectionAsync("OrderPayment", TimeSpan.FromMinutes(1), CancellationToken.None);
+
+        (await Send<AccountDebitedForOrder>(debit)).ShouldBe(new AccountDebitedForOrder(id, debit.OrderId, 40m));
+        var account = await app.ReadAccountAsync(id);
+        account.GetProperty("balance").GetDecimal().ShouldBe(60m);
+        account.GetProperty("version").GetInt64().ShouldBe(3, "opened, deposited, debited once");
     }
 
     [Fact]

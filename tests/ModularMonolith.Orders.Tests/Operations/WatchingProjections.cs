@@ -68,7 +68,7 @@ public sealed class WatchingProjections(OrdersApp app)
         var shards = (await app.Call(app.AdminToken(), "GET", "/api/admin/projections")).EnumerateArray().ToList();
 
         shards.Select(s => $"{s.GetProperty("module").GetString()}/{s.GetProperty("projection").GetString()}").ShouldBe(
-            ["accounts/Account", "accounts/AccountStatement", "cart/ProductPerformance", "cart/ShoppingCart",
+            ["accounts/Account", "accounts/AccountStatement", "accounts/OrderPayment", "cart/ProductPerformance", "cart/ShoppingCart",
              "orders/CustomerOrderHistory", "orders/DailySales", "orders/OrderSummary"], ignoreOrder: true);
         var statement = shards.Single(s => s.GetProperty("projection").GetString() == "AccountStatement");
         statement.GetProperty("lifecycle").GetString().ShouldBe("async");

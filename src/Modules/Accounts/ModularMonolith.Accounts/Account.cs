@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using ModularMonolith.Accounts.ChangingContactDetails;
 using ModularMonolith.Accounts.ClosingAccount;
 using ModularMonolith.Accounts.Depositing;
@@ -18,8 +17,8 @@ public enum AccountStatus
 /// A customer's account: who they are and the money they hold, never below zero. State is a fold over the
 /// account's events and changes only in <c>Create</c>/<c>Apply</c>. Decisions live beside the use case that makes
 /// them (e.g. <see cref="DepositFundsEndpoint.Decide"/>), as functions of (state, command) → events.
-/// The account remembers every order it has debited, declined or refunded, which is what makes paying for an order
-/// idempotent by construction.
+/// What it did about each order it was asked to pay lives beside it, a row per (account, order)
+/// (<see cref="OrderPayment"/>), so this document stays the same size however many orders the account pays for.
 /// It is also its own inline snapshot (AccountsModule): stored in the transaction that appends its events, so reads
 /// see every write, writes load one document instead of replaying the stream, and the unique email index sits on it.
 /// </summary>
@@ -30,10 +29,7 @@ public sealed record Account(
     string Phone,
     decimal Balance,
     AccountStatus Status,
-    DateTimeOffset OpenedAt,
-    ImmutableDictionary<Guid, decimal> DebitedOrders,
-    ImmutableDictionary<Guid, OrderPaymentDeclined> DeclinedOrders,
-    ImmutableDictionary<Guid, decimal> RefundedOrders)
+    DateTimeOffset OpenedAt)
 {
     /// <summary>The stream version this state reflects; Marten sets it. It is the account's ETag.</summary>
     public int Version { get; set; }
@@ -47,22 +43,16 @@ public sealed record Account(
     public string EmailKey => ContactRules.EmailKey(Email);
 
     public static Account Create(AccountOpened opened) =>
-        new(opened.AccountId, opened.Name, opened.Email, opened.Phone, 0m, AccountStatus.Open, opened.OpenedAt,
-            ImmutableDictionary<Guid, decimal>.Empty, ImmutableDictionary<Guid, OrderPaymentDeclined>.Empty,
-            ImmutableDictionary<Guid, decimal>.Empty);
+        new(opened.AccountId, opened.Name, opened.Email, opened.Phone, 0m, AccountStatus.Open, opened.OpenedAt);
 
     public Account Apply(FundsDeposited e) => this with { Balance = Balance + e.Amount };
     public Account Apply(FundsWithdrawn e) => this with { Balance = Balance - e.Amount };
     public Account Apply(ContactDetailsChanged e) => this with { Email = e.Email, Phone = e.Phone };
     public Account Apply(AccountClosed _) => this with { Status = AccountStatus.Closed };
 
-    public Account Apply(OrderPaymentDebited e) =>
-        this with { Balance = Balance - e.Amount, DebitedOrders = DebitedOrders.SetItem(e.OrderId, e.Amount) };
-
-    public Account Apply(OrderPaymentDeclined e) => this with { DeclinedOrders = DeclinedOrders.SetItem(e.OrderId, e) };
-
-    public Account Apply(OrderPaymentRefunded e) =>
-        this with { Balance = Balance + e.Amount, RefundedOrders = RefundedOrders.SetItem(e.OrderId, e.Amount) };
+    public Account Apply(OrderPaymentDebited e) => this with { Balance = Balance - e.Amount };
+    public Account Apply(OrderPaymentDeclined _) => this;
+    public Account Apply(OrderPaymentRefunded e) => this with { Balance = Balance + e.Amount };
 
     /// <summary>The same fold, for callers that hold events as objects (time travel, tests).</summary>
     public static Account Fold(Account? state, object @event) => (state, @event) switch

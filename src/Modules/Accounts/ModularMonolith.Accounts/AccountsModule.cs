@@ -5,6 +5,7 @@ using Marten.Schema;
 using ModularMonolith.BuildingBlocks.EventSourcing;
 using Microsoft.Extensions.DependencyInjection;
 using ModularMonolith.Accounts.GettingStatement;
+using ModularMonolith.Accounts.PayingForOrders;
 using ModularMonolith.BuildingBlocks.Http;
 using ModularMonolith.BuildingBlocks.Persistence;
 using Wolverine;
@@ -13,7 +14,7 @@ namespace ModularMonolith.Accounts;
 
 /// <summary>
 /// The Accounts module owns customers' accounts and their money: the <c>accounts</c> schema (event streams of
-/// <see cref="Account"/>, its inline snapshot, the async <see cref="AccountStatement"/>). Other modules reach it only through
+/// <see cref="Account"/>, its inline snapshot, the inline <see cref="PayingForOrders.OrderPayment"/> rows, the async <see cref="AccountStatement"/>). Other modules reach it only through
 /// ModularMonolith.Accounts.Contracts messages.
 /// </summary>
 public static class AccountsModule
@@ -27,6 +28,8 @@ public static class AccountsModule
         {
             store.Projections.Snapshot<Account>(SnapshotLifecycle.Inline);
             store.Projections.Add<AccountStatementProjection>(ProjectionLifecycle.Async);
+            // Paying for an order is idempotent through this row per (account, order), written with the events.
+            store.Projections.Add<OrderPaymentProjection>(ProjectionLifecycle.Inline);
             // Email uniqueness is enforced here, by PostgreSQL, in the transaction that appends the event.
             // It compares EmailKey (NFKC, case-folded in .NET), so "ADA@example.com" and "ada@ｅxample.com" collide
             // whatever the database's collation does with lower().

@@ -7,8 +7,9 @@ namespace ModularMonolith.Accounts.PayingForOrders;
 
 /// <summary>
 /// Debits and refunds asked for by other modules, arriving on durable local queues. The events and the answer commit
-/// in one transaction (the answer goes through the outbox); a concurrent write to the same account makes the append
-/// fail its version check, and Wolverine retries the message (see the host's retry policy).
+/// in one transaction (the answer goes through the outbox), with the order's <see cref="OrderPayment"/> row (an inline
+/// projection of those events). A concurrent write to the same account makes the append fail its version check, and
+/// Wolverine retries the message (see the host's retry policy): the retry reads the row the winner committed.
 /// </summary>
 [MartenStore(typeof(IAccountsStore))]
 public static class DebitAccountForOrderHandler
@@ -21,7 +22,8 @@ public static class DebitAccountForOrderHandler
             return [new AccountDebitForOrderDeclined(request.AccountId, request.OrderId, request.Amount,
                 PaymentDeclineReason.UnknownAccount, $"there is no account {request.AccountId}.")];
 
-        var (events, reply) = OrderPayments.Debit(stream.Aggregate, request, clock.GetUtcNow());
+        var payment = await OrderPayment.LoadAsync(session, request.AccountId, request.OrderId, cancellation);
+        var (events, reply) = OrderPayments.Debit(stream.Aggregate, payment, request, clock.GetUtcNow());
         if (events.Length > 0) stream.AppendMany(events);
         return [reply];
     }
@@ -38,7 +40,8 @@ public static class RefundAccountForOrderHandler
             return [new AccountRefundForOrderDeclined(request.AccountId, request.OrderId, request.Amount,
                 PaymentDeclineReason.UnknownAccount, $"there is no account {request.AccountId}.")];
 
-        var (events, reply) = OrderPayments.Refund(stream.Aggregate, request, clock.GetUtcNow());
+        var payment = await OrderPayment.LoadAsync(session, request.AccountId, request.OrderId, cancellation);
+        var (events, reply) = OrderPayments.Refund(stream.Aggregate, payment, request, clock.GetUtcNow());
         if (events.Length > 0) stream.AppendMany(events);
         return [reply];
     }

@@ -14,17 +14,18 @@ public sealed record OrderPaymentRefunded(Guid AccountId, Guid OrderId, decimal 
 
 /// <summary>
 /// The decisions behind <see cref="DebitAccountForOrder"/> and <see cref="RefundAccountForOrder"/>: pure functions of
-/// the account and the request, returning the events to append (maybe none) and the answer to send.
-/// Idempotent by construction: an order already debited, declined or refunded gets its first answer again and
-/// changes nothing.
+/// the account, what it did about the order so far (<see cref="OrderPayment"/>) and the request, returning the events
+/// to append (maybe none) and the answer to send. Idempotent by construction: an order already debited, declined or
+/// refunded gets its first answer again and changes nothing.
 /// </summary>
 public static class OrderPayments
 {
-    public static (object[] Events, object Reply) Debit(Account account, DebitAccountForOrder request, DateTimeOffset now)
+    public static (object[] Events, object Reply) Debit(Account account, OrderPayment payment, DebitAccountForOrder request,
+        DateTimeOffset now)
     {
-        if (account.DebitedOrders.TryGetValue(request.OrderId, out var paid))
+        if (payment.Debited is { } paid)
             return ([], new AccountDebitedForOrder(account.Id, request.OrderId, paid));
-        if (account.DeclinedOrders.TryGetValue(request.OrderId, out var declined))
+        if (payment.Declined is { } declined)
             return ([], DeclinedReply(declined));
 
         var refusal = Money.Problem(request.Amount) is { } problem ? (PaymentDeclineReason.InvalidAmount, problem)
@@ -43,13 +44,14 @@ public static class OrderPayments
             new AccountDebitedForOrder(account.Id, request.OrderId, request.Amount));
     }
 
-    public static (object[] Events, object Reply) Refund(Account account, RefundAccountForOrder request, DateTimeOffset now)
+    public static (object[] Events, object Reply) Refund(Account account, OrderPayment payment, RefundAccountForOrder request,
+        DateTimeOffset now)
     {
-        if (account.RefundedOrders.TryGetValue(request.OrderId, out var refunded))
+        if (payment.Refunded is { } refunded)
             return ([], new AccountRefundedForOrder(account.Id, request.OrderId, refunded));
 
         (PaymentDeclineReason Reason, string Detail)? refusal =
-            !account.DebitedOrders.TryGetValue(request.OrderId, out var paid)
+            payment.Debited is not { } paid
                 ? (PaymentDeclineReason.NotDebited, $"order {request.OrderId} was never paid from account {account.Id}.")
             : Money.Problem(request.Amount) is { } problem ? (PaymentDeclineReason.InvalidAmount, problem)
             : request.Amount > paid ? (PaymentDeclineReason.RefundExceedsDebit,
