@@ -23,9 +23,9 @@ public static class DeadLettersEndpoints
     [WolverineGet("/api/admin/dead-letters", OperationId = "ListDeadLetters")]
     [ProducesResponseType<DeadLetterList>(StatusCodes.Status200OK)]
     public static Task<DeadLetterList> List(DeadLetterReader reader, string? messageType, string? module,
-        string? exceptionType, string? from, string? until, int? limit, CancellationToken cancellation) =>
+        string? exceptionType, string? from, string? until, string? limit, CancellationToken cancellation) =>
         reader.ListAsync(new DeadLetterFilter(Blank(messageType), Blank(module)?.ToLowerInvariant(), Blank(exceptionType),
-            Time("from", from), Time("until", until), limit ?? DeadLetterFilter.DefaultLimit), cancellation);
+            Time("from", from), Time("until", until), Limit(limit)), cancellation);
 
     /// <summary>One dead letter: the message body, the exception, the attempts and the envelope's headers.</summary>
     [Authorize(Policy = Caller.AdminRole)]
@@ -55,6 +55,12 @@ public static class DeadLettersEndpoints
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    /// <summary>Read as text: an int parameter would bind "abc" as no limit at all (Wolverine's default), not a 400.</summary>
+    private static int Limit(string? value) =>
+        Blank(value) is not { } text ? DeadLetterFilter.DefaultLimit
+        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) ? limit
+        : throw RequestRefused.Invalid("limit", $"limit must be a whole number from 1 to {DeadLetterFilter.MaxLimit}.");
 
     private static DateTimeOffset? Time(string field, string? value) =>
         Blank(value) is not { } text ? null

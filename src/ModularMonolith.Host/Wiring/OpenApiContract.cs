@@ -152,7 +152,7 @@ internal sealed class OpenApiContract : IOpenApiDocumentTransformer, IOpenApiOpe
 
         operation.Parameters ??= [];
         foreach (var parameter in operation.Parameters.OfType<OpenApiParameter>())
-            DescribeQueryParameter(parameter);
+            DescribeQueryParameter(parameter, path);
         if (versioned)
             operation.Parameters.Add(Header("If-Match",
                 "Optional. The ETag of the version this change was decided on, e.g. \"3\"; a stale one answers 412."));
@@ -163,15 +163,17 @@ internal sealed class OpenApiContract : IOpenApiDocumentTransformer, IOpenApiOpe
     }
 
     /// <summary>Query values are read as text so that validation can name them; here they get their real types.</summary>
-    private static void DescribeQueryParameter(OpenApiParameter parameter)
+    private static void DescribeQueryParameter(OpenApiParameter parameter, string path)
     {
         if (parameter.In != ParameterLocation.Query) return;
+        // The sales report takes calendar days; every other time filter (asOf, the dead letters' from/until) an instant.
+        var days = path.StartsWith("/api/reports/", StringComparison.Ordinal);
         parameter.Schema = parameter.Name switch
         {
             "version" => new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "1" },
-            "page" or "pageSize" or "quantity" => new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1" },
-            "asOf" => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" },
-            "from" or "to" => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date" },
+            "page" or "pageSize" or "quantity" or "limit" => new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1" },
+            "from" or "to" when days => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date" },
+            "asOf" or "from" or "until" => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" },
             _ => parameter.Schema
         };
     }

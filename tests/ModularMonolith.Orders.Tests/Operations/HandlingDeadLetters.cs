@@ -154,7 +154,7 @@ public sealed class HandlingDeadLetters(OrdersApp app)
         await app.Call(app.AdminToken(), "GET", $"/api/admin/dead-letters/{Guid.NewGuid()}", status: 404);
         await app.Call(app.AdminToken(), "POST", "/api/admin/dead-letters/discard", new { ids = new[] { Guid.NewGuid() } }, 404);
 
-        foreach (var (query, field) in new[] { ("module=billing", "module"), ("from=yesterday", "from"), ("limit=0", "limit"),
+        foreach (var (query, field) in new[] { ("module=billing", "module"), ("from=yesterday", "from"), ("limit=0", "limit"), ("limit=abc", "limit"),
                      ("from=2026-02-01T00:00:00Z&until=2026-01-01T00:00:00Z", "until") })
         {
             var problem = await app.Call(app.AdminToken(), "GET", $"/api/admin/dead-letters?{query}", status: 400);
