@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using JasperFx.CodeGeneration;
 using JasperFx.CommandLine;
 using ModularMonolith.BuildingBlocks.Http;
 using Npgsql;
@@ -28,6 +29,10 @@ public sealed class DeadLettersInput : NetCoreInput
     [FlagAlias("message-type", true)]
     public string MessageTypeFlag { get; set; } = "";
 
+    [Description("list: only messages handled by this module (accounts, cart or orders)")]
+    [FlagAlias("module", true)]
+    public string ModuleFlag { get; set; } = "";
+
     [Description("list: only this exception type (full name)")]
     [FlagAlias("exception-type", true)]
     public string ExceptionTypeFlag { get; set; } = "";
@@ -42,11 +47,10 @@ public sealed class DeadLettersInput : NetCoreInput
 }
 
 /// <summary>
-/// <c>dead-letters [list|show|replay|discard] [--id ID ...] [--message-type T] [--exception-type E] [--since TIME]</c>:
+/// <c>dead-letters [list|show|replay|discard] [--id ID ...] [--message-type T] [--module M] [--exception-type E] [--since TIME]</c>:
 /// what <c>/api/admin/dead-letters</c> does, for a shell. Like the other verbs it reads and writes the database only
 /// and starts no node: a replay marks the letters replayable and a running node's durability agent moves them back to
-/// the inbox. Without a running node Wolverine's handler graph is not built, so the module column is blank here (the
-/// HTTP endpoint shows it and filters by it). Exits 1 on an unknown id or an unreachable database.
+/// the inbox. Exits 1 on an unknown id or module, or an unreachable database.
 /// </summary>
 [Description("List, show, replay or discard the messages that failed for good (Wolverine's dead letters)", Name = "dead-letters")]
 public sealed class DeadLettersCommand : JasperFxAsyncCommand<DeadLettersInput>
@@ -54,6 +58,10 @@ public sealed class DeadLettersCommand : JasperFxAsyncCommand<DeadLettersInput>
     public override async Task<bool> Execute(DeadLettersInput input)
     {
         using var host = input.BuildHost();
+        // The module of a message is the module of its handler, from Wolverine's handler graph. A host that is built
+        // but not started has not discovered its handlers yet; resolving the code file collections makes Wolverine
+        // do so without starting a node or touching a transport (what its own `wolverine-diagnostics` verb does).
+        _ = host.Services.GetServices<ICodeFileCollection>().ToArray();
         var reader = host.Services.GetRequiredService<DeadLetterReader>();
         try
         {
@@ -65,7 +73,7 @@ public sealed class DeadLettersCommand : JasperFxAsyncCommand<DeadLettersInput>
                     var since = input.SinceFlag.Length == 0 ? (DateTimeOffset?)null
                         : DateTimeOffset.TryParse(input.SinceFlag, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at
                         : throw RequestRefused.Invalid("since", "--since must be a date and time in ISO 8601.");
-                    Print(await reader.ListAsync(new DeadLetterFilter(NullIfEmpty(input.MessageTypeFlag), null,
+                    Print(await reader.ListAsync(new DeadLetterFilter(NullIfEmpty(input.MessageTypeFlag), NullIfEmpty(input.ModuleFlag.Trim().ToLowerInvariant()),
                         NullIfEmpty(input.ExceptionTypeFlag), since, null, input.LimitFlag), CancellationToken.None));
                     return true;
                 case DeadLetterAction.show:
@@ -103,9 +111,9 @@ public sealed class DeadLettersCommand : JasperFxAsyncCommand<DeadLettersInput>
     private static void Print(DeadLetterList list)
     {
         Console.WriteLine($"{list.Count} dead letter(s)");
-        Console.WriteLine($"{"ID",-37}{"SENT AT (UTC)",-21}{"MESSAGE TYPE",-60}EXCEPTION");
+        Console.WriteLine($"{"ID",-37}{"SENT AT (UTC)",-21}{"MODULE",-9}{"MESSAGE TYPE",-60}EXCEPTION");
         foreach (var d in list.DeadLetters)
-            Console.WriteLine($"{d.Id,-37}{d.SentAt.UtcDateTime,-21:yyyy-MM-dd HH:mm:ss}{d.MessageType,-60}{d.ExceptionType}: {LastLine(d.ExceptionMessage)}");
+            Console.WriteLine($"{d.Id,-37}{d.SentAt.UtcDateTime,-21:yyyy-MM-dd HH:mm:ss}{d.Module,-9}{d.MessageType,-60}{d.ExceptionType}: {LastLine(d.ExceptionMessage)}");
     }
 
     /// <summary>Marten's command failures put the SQL first and the database's reason last; `show` has it all.</summary>

@@ -167,6 +167,39 @@ public sealed class HandlingDeadLetters(OrdersApp app)
 [Collection(OrdersCollection.Name)]
 public sealed class HandlingDeadLettersFromTheShell(OrdersApp app)
 {
+    /// <summary>
+    /// The verb starts no node, yet knows each message's module (that of its handler, from Wolverine's handler graph):
+    /// a debit that failed for good is listed under accounts, not under orders.
+    /// </summary>
+    [Fact]
+    public async Task The_shell_lists_dead_letters_by_the_module_that_handles_them()
+    {
+        var customer = await app.FundedAccountAsync(10m);
+        var cart = await app.SeedsCartAsync(customer);
+        var original = (await app.CheckOutAsync(customer, cart)).Received.SingleEnvelope<DebitAccountForOrder>();
+        var letter = new Envelope(original.Message!)
+        {
+            Id = Guid.NewGuid(), Destination = original.Destination, ContentType = original.ContentType,
+            Data = original.Data, MessageType = original.MessageType, Attempts = 3, SentAt = DateTimeOffset.UtcNow
+        };
+        await app.Host.Services.GetRequiredService<IWolverineRuntime>().Storage.Inbox
+            .MoveToDeadLetterStorageAsync(letter, new TimeoutException("lost connection"));
+        var id = letter.Id.ToString();
+
+        var (exit, output) = await HostProcess.RunAsync(app, "dead-letters", "list", "--module", "accounts");
+        exit.ShouldBe(0, output);
+        output.Split('\n').ShouldContain(line => line.StartsWith(id) && line.Contains(" accounts "), output);
+        (exit, output) = await HostProcess.RunAsync(app, "dead-letters", "list", "--module", "Orders");
+        exit.ShouldBe(0, output);
+        output.ShouldNotContain(id);
+        (exit, output) = await HostProcess.RunAsync(app, "dead-letters", "list", "--module", "shipping");
+        exit.ShouldNotBe(0);
+        output.ShouldContain("module must be one of accounts, cart, orders");
+
+        (exit, output) = await HostProcess.RunAsync(app, "dead-letters", "discard", "--id", id);
+        exit.ShouldBe(0, output);
+    }
+
     [Fact]
     public async Task An_admin_lists_shows_and_replays_a_dead_letter_from_the_shell()
     {
@@ -179,6 +212,7 @@ public sealed class HandlingDeadLettersFromTheShell(OrdersApp app)
         var (exit, output) = await HostProcess.RunAsync(app, "dead-letters", "list", "--message-type", typeof(PrintPackingSlip).FullName!);
         exit.ShouldBe(0, output);
         output.Split('\n').ShouldContain(line => line.StartsWith(id) && line.Contains(typeof(PrinterJammed).FullName!));
+
 
         (exit, output) = await HostProcess.RunAsync(app, "dead-letters", "show", "--id", id);
         exit.ShouldBe(0, output);
