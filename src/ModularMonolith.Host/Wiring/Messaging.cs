@@ -59,14 +59,8 @@ internal static class Messaging
                 .RetryWithCooldown(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5))
                 .Then.ScheduleRetry(TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1));
 
-            var typeLoadMode = builder.Configuration.GetValue("Wolverine:TypeLoadMode", TypeLoadMode.Dynamic);
-            // Static mode takes its endpoint and handler lists from the code generated for every module, and so
-            // served every module's endpoints in a process that runs only some (a 500 on another module's path, caught
-            // by eng/checks/modules-apart.py). Auto scans only the enabled modules' assemblies and still loads their
-            // pre-generated code, so nothing is compiled at start either.
-            if (typeLoadMode == TypeLoadMode.Static && topology.Enabled.Count < Topology.All.Count)
-                typeLoadMode = TypeLoadMode.Auto;
-            wolverine.CodeGeneration.TypeLoadMode = typeLoadMode;
+            wolverine.CodeGeneration.TypeLoadMode = topology.TypeLoadModeFor(
+                builder.Configuration.GetValue("Wolverine:TypeLoadMode", TypeLoadMode.Dynamic));
 
             foreach (var module in topology.Enabled) module.AddHandlersAndEndpoints(wolverine);
             if (topology.RabbitMq is { } rabbitMq) wolverine.CrossModulesOverRabbitMq(rabbitMq, topology);

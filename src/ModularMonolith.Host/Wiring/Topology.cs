@@ -71,6 +71,17 @@ public sealed class Topology
     /// </summary>
     public string MainConnectionString => ConnectionStrings[Enabled[0].Name];
 
+    /// <summary>
+    /// Static mode takes its endpoint and handler lists from the code generated for every module, and so served every
+    /// module's endpoints in a process that runs only some (a 500 on another module's path, caught by
+    /// eng/checks/modules-apart.py). Auto scans only the enabled modules' assemblies and still loads their
+    /// pre-generated code, so nothing is compiled at start either.
+    /// </summary>
+    public JasperFx.CodeGeneration.TypeLoadMode TypeLoadModeFor(JasperFx.CodeGeneration.TypeLoadMode configured) =>
+        configured == JasperFx.CodeGeneration.TypeLoadMode.Static && Enabled.Count < All.Count
+            ? JasperFx.CodeGeneration.TypeLoadMode.Auto
+            : configured;
+
     public bool Runs(string module) => Enabled.Any(m => string.Equals(m.Name, module, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Reads and checks the settings; a mistake stops the start with a message naming the setting.</summary>

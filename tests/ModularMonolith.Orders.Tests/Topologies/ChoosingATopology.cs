@@ -42,6 +42,18 @@ public sealed class ChoosingATopology
     }
 
     [Fact]
+    public void A_process_running_some_modules_does_not_take_the_pregenerated_endpoint_list_of_all_modules()
+    {
+        var some = Read(("Modules:Enabled", "orders"), ("ConnectionStrings:Postgres", Shared),
+            ("ConnectionStrings:RabbitMq", "amqp://localhost"));
+        var all = Read(("ConnectionStrings:Postgres", Shared));
+
+        some.TypeLoadModeFor(JasperFx.CodeGeneration.TypeLoadMode.Static).ShouldBe(JasperFx.CodeGeneration.TypeLoadMode.Auto);
+        some.TypeLoadModeFor(JasperFx.CodeGeneration.TypeLoadMode.Dynamic).ShouldBe(JasperFx.CodeGeneration.TypeLoadMode.Dynamic);
+        all.TypeLoadModeFor(JasperFx.CodeGeneration.TypeLoadMode.Static).ShouldBe(JasperFx.CodeGeneration.TypeLoadMode.Static);
+    }
+
+    [Fact]
     public void The_enabled_modules_may_be_a_list()
     {
         var topology = Read(("Modules:Enabled:0", "cart"), ("Modules:Enabled:1", "orders"),
