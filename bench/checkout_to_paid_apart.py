@@ -7,7 +7,7 @@ checkouts at a steady offered rate (open loop, default 20/s, 8 senders). Latency
 `order_paid` event timestamp − the cart's `cart_checked_out` event timestamp, both written by PostgreSQL's clock (one
 server, so one clock, also with a database per module). Apart: three host processes (accounts, cart, orders), three
 databases, RabbitMQ on 127.0.0.1, as eng/checks/modules-apart.py starts them. Prints p50/p95/p99/max per topology and
-writes bench/results/checkout-to-paid-apart.json. Hosts are the pre-generated build (eng/build-host.sh).
+writes bench/results/checkout-to-paid-apart-<N>-at-<rate>.json. Hosts are the pre-generated build (eng/build-host.sh).
 Usage: bench/checkout_to_paid_apart.py [N] [rate]
 """
 import concurrent.futures as futures, importlib.util, json, os, subprocess, sys, time
@@ -120,7 +120,8 @@ def main():
         crash.postgres("destroy")
     results["commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=crash.ROOT, capture_output=True,
                                        text=True).stdout.strip()
-    with open(os.path.join(_here, "results", "checkout-to-paid-apart.json"), "w") as f:
+    name = f"checkout-to-paid-apart-{N}-at-{RATE:g}.json"
+    with open(os.path.join(_here, "results", name), "w") as f:
         json.dump(results, f, indent=2)
     print(json.dumps(results, indent=2))
 
