@@ -2,8 +2,8 @@
 # eng/checks.sh — the process-level failure checks, one after another (docs/reliability.md). CI runs it as is.
 #
 #   eng/checks.sh            database outage, crash recovery (500 checkouts), several nodes (60 customers),
-#                            blue/green projection change (60 customers)
-#   eng/checks.sh --quick    the same with smaller loads (crash 100, nodes 30, blue/green 30)
+#                            blue/green projection change (60 customers), modules apart over RabbitMQ (200 checkouts)
+#   eng/checks.sh --quick    the same with smaller loads (crash 100, nodes 30, blue/green 30, apart 60)
 #
 # Each check starts its own PostgreSQL (its own data under .local/) and its own host processes on 127.0.0.1, on free
 # ports picked at start, and bounds every loop and wait. The hosts run pre-generated code, as production would
@@ -12,8 +12,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-crash=500 nodes=60 bluegreen=60
-if [[ ${1:-} == --quick ]]; then crash=100 nodes=30 bluegreen=30; fi
+crash=500 nodes=60 bluegreen=60 apart=200
+if [[ ${1:-} == --quick ]]; then crash=100 nodes=30 bluegreen=30 apart=60; fi
 
 run() {
   local started=$SECONDS
@@ -32,3 +32,6 @@ run python3 eng/checks/crash-recovery.py "$crash"
 run python3 eng/checks/several-nodes.py "$nodes"
 # A projection changes version under load (blue nodes on v1, a green node builds v2, then the switch), no 5xx.
 run python3 eng/checks/blue-green.py "$bluegreen"
+# Each module in its own process and database, over RabbitMQ (installed with apt when missing): the orders process
+# SIGKILLed twice and RabbitMQ stopped for 10 s mid-flow; every order paid or cancelled once, money reconciles.
+run python3 eng/checks/modules-apart.py "$apart"

@@ -1,9 +1,6 @@
 using JasperFx;
-using ModularMonolith.Accounts;
-using ModularMonolith.Cart;
 using ModularMonolith.Host.Cli;
 using ModularMonolith.Host.Wiring;
-using ModularMonolith.Orders;
 
 [assembly: JasperFxAssembly]
 
@@ -11,15 +8,12 @@ using ModularMonolith.Orders;
 var builder = WebApplication.CreateBuilder(args);
 builder.QuietenCommandLine(args);
 
-builder.AddPersistenceAndMessaging(wolverine => wolverine
-    .AddAccountsModule()
-    .AddCartModule()
-    .AddOrdersModule());
-
-builder.Services
-    .AddAccountsModule()
-    .AddCartModule()
-    .AddOrdersModule();
+// Which modules run here, on which databases, and whether messages cross over RabbitMQ: configuration only
+// (docs/architecture.md, "Topologies"). Without settings: every module, one database, local queues.
+var topology = Topology.Read(builder.Configuration);
+builder.Services.AddSingleton(topology);
+builder.AddPersistenceAndMessaging(topology);
+foreach (var module in topology.Enabled) module.AddServices(builder.Services);
 
 builder.AddTokenAuthentication();
 builder.AddHttpApi();

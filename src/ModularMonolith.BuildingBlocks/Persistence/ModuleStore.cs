@@ -33,7 +33,7 @@ public static class ModuleStore
             {
                 var settings = provider.GetRequiredService<PersistenceSettings>();
                 var options = new StoreOptions();
-                options.Connection(settings.ConnectionString);
+                options.Connection(settings.ConnectionStringFor(schema));
                 options.DatabaseSchemaName = schema;
                 options.Events.DatabaseSchemaName = schema;
                 options.AutoCreateSchemaObjects = settings.AutoCreate;
@@ -71,5 +71,13 @@ public static class ModuleStore
     }
 }
 
-/// <summary>Settings the host resolves once and every module store reads.</summary>
-public sealed record PersistenceSettings(string ConnectionString, AutoCreate AutoCreate);
+/// <summary>
+/// Settings the host resolves once and every module store reads. A module runs on its own database when
+/// <paramref name="ModuleConnectionStrings"/> names one for its schema (docs/architecture.md, "Topologies").
+/// </summary>
+public sealed record PersistenceSettings(string ConnectionString, AutoCreate AutoCreate,
+    IReadOnlyDictionary<string, string>? ModuleConnectionStrings = null)
+{
+    public string ConnectionStringFor(string schema) =>
+        ModuleConnectionStrings?.GetValueOrDefault(schema) ?? ConnectionString;
+}

@@ -42,6 +42,11 @@ public sealed class ArchiveCommand : JasperFxAsyncCommand<ArchiveInput>
         }
 
         using var host = input.BuildHost();
+        if (input.ModuleFlag.Length > 0 && ModuleStores.RefusalFor(host.Services, input.ModuleFlag) is { } refusal)
+        {
+            Console.Error.WriteLine(refusal);
+            return false;
+        }
         var before = DateTimeOffset.UtcNow.AddDays(-input.OlderThanDaysFlag);
         foreach (var closed in host.Services.GetServices<ClosedStreams>()
                      .Where(c => input.ModuleFlag.Length == 0 || string.Equals(c.Module, input.ModuleFlag, StringComparison.OrdinalIgnoreCase)))

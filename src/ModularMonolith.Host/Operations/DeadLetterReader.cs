@@ -32,7 +32,7 @@ public sealed record DeadLetterDetail(Guid Id, string MessageType, string? Modul
 /// back to the inbox) and discard. What this adds is the project's vocabulary: the module that handles a message
 /// (from Wolverine's handler graph) and ProblemDetails for unknown filters.
 /// </summary>
-public sealed class DeadLetterReader(IWolverineRuntime runtime)
+public sealed class DeadLetterReader(IWolverineRuntime runtime, ModularMonolith.Host.Wiring.Topology topology)
 {
     private IDeadLetters Store => runtime.Storage.DeadLetters;
     private HandlerGraph Handlers => ((WolverineRuntime)runtime).Handlers;
@@ -106,10 +106,12 @@ public sealed class DeadLetterReader(IWolverineRuntime runtime)
     private IEnumerable<string> MessageTypesOf(string module) =>
         Handlers.Chains.Select(c => c.MessageType.ToMessageTypeName()).Where(t => ModuleOf(t) == module).Distinct();
 
-    private static void Validate(DeadLetterFilter filter)
+    private void Validate(DeadLetterFilter filter)
     {
-        if (filter.Module is not null && !ModuleStores.ByModule.ContainsKey(filter.Module))
-            throw RequestRefused.Invalid("module", $"module must be one of {string.Join(", ", ModuleStores.ByModule.Keys)}.");
+        // A module that runs in another process has its dead letters in that process's database.
+        if (filter.Module is not null && !topology.Runs(filter.Module))
+            throw RequestRefused.Invalid("module", $"module must be one of {string.Join(", ", topology.Enabled.Select(m => m.Name))}" +
+                (topology.Enabled.Count < Wiring.Topology.All.Count ? " (the modules this process runs)." : "."));
         if (filter.From > filter.Until)
             throw RequestRefused.Invalid("until", "until must not be before from.");
         if (filter.Limit is < 1 or > DeadLetterFilter.MaxLimit)

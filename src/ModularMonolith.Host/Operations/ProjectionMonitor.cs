@@ -31,11 +31,11 @@ public sealed record ShardStatus(string Module, string Projection, uint Version,
     long HighWaterMark, long? LagEvents, double? LagSeconds, ShardState State, DateTimeOffset? LastProgressAt);
 
 /// <summary>
-/// Reads where every projection of every module stands (Marten's <c>mt_event_progression</c> against the head of
+/// Reads where every projection of every module this process runs stands (Marten's <c>mt_event_progression</c> against the head of
 /// <c>mt_events</c>) and remembers, between reads, when each async shard last advanced: that is what tells a
 /// projection that lags but works from one that is stuck.
 /// </summary>
-public sealed class ProjectionMonitor(IServiceProvider services, NpgsqlDataSource dataSource, TimeProvider clock,
+public sealed class ProjectionMonitor(IServiceProvider services, ModularMonolith.Host.Wiring.ModuleDatabases databases, TimeProvider clock,
     Microsoft.Extensions.Options.IOptions<ProjectionHealthOptions> options)
 {
     private readonly Dictionary<string, (long Position, DateTimeOffset At)> _lastProgress = new();
@@ -47,12 +47,14 @@ public sealed class ProjectionMonitor(IServiceProvider services, NpgsqlDataSourc
     {
         var now = clock.GetUtcNow();
         var result = new List<ShardStatus>();
-        foreach (var module in ModuleStores.ByModule.Keys)
+        // Only the modules this process runs: the others' stores (and databases) belong to other processes.
+        foreach (var module in ModuleStores.Enabled(services))
         {
             var store = ModuleStores.Resolve(services, module);
             var schema = store.Options.Events.DatabaseSchemaName;
-            var head = await HeadAsync(schema, cancellation);
-            var positions = await PositionsAsync(schema, cancellation);
+            var database = databases.For(module);
+            var head = await HeadAsync(database, schema, cancellation);
+            var positions = await PositionsAsync(database, schema, cancellation);
 
             foreach (var projection in store.Options.Projections.All.OrderBy(p => p.Name))
             {
@@ -66,7 +68,7 @@ public sealed class ProjectionMonitor(IServiceProvider services, NpgsqlDataSourc
 
                 long? position = positions.TryGetValue(shard, out var p) ? p : null;
                 var lag = position is null ? head : Math.Max(0, head - position.Value);
-                double? lagSeconds = lag == 0 ? 0 : await OldestUnprojectedAgeAsync(schema, position ?? 0, now, cancellation);
+                double? lagSeconds = lag == 0 ? 0 : await OldestUnprojectedAgeAsync(database, schema, position ?? 0, now, cancellation);
                 var (state, lastProgress) = Judge($"{module}/{shard}", position, lag, now);
                 result.Add(new ShardStatus(module, projection.Name, projection.Version, shard, "async", position, head, lag,
                     lagSeconds, state, lastProgress));
@@ -91,13 +93,13 @@ public sealed class ProjectionMonitor(IServiceProvider services, NpgsqlDataSourc
         }
     }
 
-    private async Task<long> HeadAsync(string schema, CancellationToken cancellation)
+    private static async Task<long> HeadAsync(NpgsqlDataSource dataSource, string schema, CancellationToken cancellation)
     {
         await using var command = dataSource.CreateCommand($"select coalesce(max(seq_id), 0) from {schema}.mt_events");
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellation));
     }
 
-    private async Task<Dictionary<string, long>> PositionsAsync(string schema, CancellationToken cancellation)
+    private static async Task<Dictionary<string, long>> PositionsAsync(NpgsqlDataSource dataSource, string schema, CancellationToken cancellation)
     {
         await using var command = dataSource.CreateCommand($"select name, last_seq_id from {schema}.mt_event_progression");
         await using var reader = await command.ExecuteReaderAsync(cancellation);
@@ -106,7 +108,7 @@ public sealed class ProjectionMonitor(IServiceProvider services, NpgsqlDataSourc
         return positions;
     }
 
-    private async Task<double?> OldestUnprojectedAgeAsync(string schema, long position, DateTimeOffset now, CancellationToken cancellation)
+    private static async Task<double?> OldestUnprojectedAgeAsync(NpgsqlDataSource dataSource, string schema, long position, DateTimeOffset now, CancellationToken cancellation)
     {
         await using var command = dataSource.CreateCommand(
             $"select timestamp from {schema}.mt_events where seq_id > $1 order by seq_id limit 1");

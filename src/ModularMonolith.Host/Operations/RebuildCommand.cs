@@ -33,6 +33,7 @@ public sealed class RebuildCommand : JasperFxAsyncCommand<RebuildInput>
             return Fail($"Unknown module '{input.ModuleFlag}'. Modules: {string.Join(", ", ModuleStores.ByModule.Keys)}.");
 
         using var host = input.BuildHost();
+        if (ModuleStores.RefusalFor(host.Services, input.ModuleFlag) is { } refusal) return Fail(refusal);
         var store = ModuleStores.Resolve(host.Services, input.ModuleFlag);
         var projection = store.Options.Projections.All.FirstOrDefault(p =>
             string.Equals(p.Name, input.ProjectionFlag, StringComparison.OrdinalIgnoreCase));
@@ -41,7 +42,7 @@ public sealed class RebuildCommand : JasperFxAsyncCommand<RebuildInput>
                         string.Join(", ", store.Options.Projections.All.Select(p => p.Name)) + ".");
 
         var schema = store.Options.Events.DatabaseSchemaName;
-        var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
+        var dataSource = ModuleStores.DatabaseOf(host.Services, input.ModuleFlag);
         long total;
         try
         {

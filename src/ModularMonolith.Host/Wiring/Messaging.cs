@@ -13,29 +13,24 @@ namespace ModularMonolith.Host.Wiring;
 /// <summary>Connection string, schema creation policy and Wolverine: the parts every module store shares.</summary>
 internal static class Messaging
 {
-    public const string ConnectionStringName = "Postgres";
-
-    public static WebApplicationBuilder AddPersistenceAndMessaging(this WebApplicationBuilder builder,
-        Action<WolverineOptions> addModules)
+    public static WebApplicationBuilder AddPersistenceAndMessaging(this WebApplicationBuilder builder, Topology topology)
     {
-        var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
-        if (string.IsNullOrWhiteSpace(connectionString))
-            throw new InvalidOperationException(
-                $"ConnectionStrings:{ConnectionStringName} is not set (environment variable ConnectionStrings__{ConnectionStringName}). " +
-                "eng/run.sh sets it for you, starting a local PostgreSQL when none is configured.");
+        var connectionString = topology.MainConnectionString;
 
         // Development creates and migrates schemas at start-up; elsewhere the schema is applied with `db-apply`.
         var autoCreate = builder.Environment.IsDevelopment() ? AutoCreate.CreateOrUpdate : AutoCreate.None;
-        builder.Services.AddSingleton(new PersistenceSettings(connectionString, autoCreate));
+        builder.Services.AddSingleton(new PersistenceSettings(connectionString, autoCreate, topology.ConnectionStrings));
         if (autoCreate != AutoCreate.None)
             // Every store's schema and Wolverine's tables exist before the first request, not lazily.
             builder.Services.AddResourceSetupOnStartup();
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddSingleton<ModuleDatabases>();
         builder.Services.AddSingleton(TimeProvider.System);
 
         builder.Host.UseWolverine(wolverine =>
         {
-            // The main message store: inbox, outbox, scheduled messages and node records, shared by every module.
+            // The main message store: inbox, outbox, scheduled messages and node records, shared by every module on
+            // this database (a module on another database gets its own, from its store's IntegrateWithWolverine).
             wolverine.PersistMessagesWithPostgresql(connectionString, ModuleStore.MessagingSchema);
             wolverine.Durability.MessageStorageSchemaName = ModuleStore.MessagingSchema;
             wolverine.AutoBuildMessageStorageOnStartup = autoCreate;
@@ -64,10 +59,11 @@ internal static class Messaging
                 .RetryWithCooldown(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5))
                 .Then.ScheduleRetry(TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1));
 
-            wolverine.CodeGeneration.TypeLoadMode =
-                builder.Configuration.GetValue("Wolverine:TypeLoadMode", TypeLoadMode.Dynamic);
+            wolverine.CodeGeneration.TypeLoadMode = topology.TypeLoadModeFor(
+                builder.Configuration.GetValue("Wolverine:TypeLoadMode", TypeLoadMode.Dynamic));
 
-            addModules(wolverine);
+            foreach (var module in topology.Enabled) module.AddHandlersAndEndpoints(wolverine);
+            if (topology.RabbitMq is { } rabbitMq) wolverine.CrossModulesOverRabbitMq(rabbitMq, topology);
         });
         return builder;
     }
