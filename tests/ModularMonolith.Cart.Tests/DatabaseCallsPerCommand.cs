@@ -2,6 +2,7 @@ using Alba;
 using ModularMonolith.Testing;
 using Shouldly;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace ModularMonolith.Cart.Tests;
 
@@ -10,7 +11,7 @@ namespace ModularMonolith.Cart.Tests;
 /// the reads it needs and its append share one connection, and nothing is read twice.
 /// </summary>
 [Collection(CartCollection.Name)]
-public sealed class DatabaseCallsPerCommand(CartApp app)
+public sealed class DatabaseCallsPerCommand(CartApp app, ITestOutputHelper output)
 {
     [Fact]
     public async Task Adding_an_item_takes_one_connection_and_at_most_six_statements()
@@ -28,6 +29,7 @@ public sealed class DatabaseCallsPerCommand(CartApp app)
             s.StatusCodeShouldBeOk();
         });
 
+        output.WriteLine(usage.ToString());
         usage.Checkouts.ShouldBe(1, usage.ToString());
         usage.Statements.ShouldBeLessThanOrEqualTo(6, usage.ToString());
     }

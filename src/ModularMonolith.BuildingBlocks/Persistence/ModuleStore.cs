@@ -39,9 +39,17 @@ public static class ModuleStore
                 options.AutoCreateSchemaObjects = settings.AutoCreate;
 
                 options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
-                // Rich append mode: inline projections see the real stream version (our ETags), which the
-                // default QuickWithServerTimestamps mode leaves at 0.
-                options.Events.AppendMode = EventAppendMode.Rich;
+                // Quick append mode: the events and the stream's new version are written by one database function,
+                // with no read of the stream row and no nextval before it (Rich mode's two extra statements). The
+                // inline snapshots still carry the exact stream version (our ETags): Marten sets it from the
+                // version FetchForWriting read (docs/adr/0011).
+                options.Events.AppendMode = EventAppendMode.Quick;
+                // The aggregate FetchForWriting loaded is the one the inline snapshot projection applies the new
+                // events to at commit, instead of loading the snapshot again.
+                options.Events.UseIdentityMapForAggregates = true;
+                // One connection per session, from its first read to its commit: a command checks a connection out
+                // of the pool once, not once per read (docs/adr/0011).
+                options.UseStickyConnectionLifetimes = true;
                 // The async daemon's lock: the default multiplexed advisory lock throws with the DistributedLock
                 // stand-in and HotCold mode then retries forever without projecting (docs/adr/0002).
                 options.Events.UseAdvisoryLockTransaction = true;
