@@ -43,7 +43,7 @@ public static class ModuleStore
                 // with no read of the stream row and no nextval before it (Rich mode's two extra statements). The
                 // inline snapshots still carry the exact stream version (our ETags): Marten sets it from the
                 // version FetchForWriting read (docs/adr/0011).
-                options.Events.AppendMode = EventAppendMode.Quick;
+                options.Events.AppendMode = EventAppendMode.QuickWithServerTimestamps;
                 // The aggregate FetchForWriting loaded is the one the inline snapshot projection applies the new
                 // events to at commit, instead of loading the snapshot again.
                 options.Events.UseIdentityMapForAggregates = true;
@@ -54,10 +54,14 @@ public static class ModuleStore
                 // stand-in and HotCold mode then retries forever without projecting (docs/adr/0002).
                 options.Events.UseAdvisoryLockTransaction = true;
                 options.Events.StreamIdentity = StreamIdentity.AsGuid;
-                // Async projections learn of new events by polling the high-water mark; with the defaults (250 ms
-                // busy, 1 s idle) an event waited up to a second before a projection saw it (docs/benchmarks.md).
+                // Async projections learn of new events from the high-water agent. This process's own appends wake it
+                // at once (AppendWakeup); it polls every 100 ms while events flow and every 2 s when it found none,
+                // for events other nodes append. Polling every 100 ms while idle cost ~8 % of a core (docs/adr/0011).
+                var wakeup = new AppendWakeup();
+                options.Listeners.Add(wakeup);
+                options.Projections.Wakeup = wakeup;
                 options.Projections.FastPollingTime = TimeSpan.FromMilliseconds(100);
-                options.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(100);
+                options.Projections.SlowPollingTime = TimeSpan.FromSeconds(2);
                 // Wolverine runs the async projections (below), so Marten must host no daemon of its own. Left at
                 // Disabled, Marten also prints "The async daemon is disabled ... will not be executed" on every
                 // start and every CLI verb, which is false here; ExternallyManaged is the same posture without the
