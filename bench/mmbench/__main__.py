@@ -1,7 +1,7 @@
 """bench/run.sh [--quick|--full]: one run of every measurement of issue #7 (see docs/benchmarks.md)."""
 import json, os, platform, re, subprocess, sys, time, traceback
 from . import report, scenarios, writepath
-from .infra import LOCAL, ROOT, Costs, Host, Sampler, enable_statement_counts, log, pg_settings, postgres, psql
+from .infra import LOCAL, PG_PORT, ROOT, Costs, Host, Sampler, enable_statement_counts, log, pg_settings, postgres, psql
 
 MODES = {
     "quick": {"clients": [1, 8, 32], "warmup_s": 1, "command_s": 4, "raw_streams": 2000, "carts": 256, "lag_s": 6,
@@ -76,7 +76,7 @@ def main():
     log("building the host (Release, codegen write, ReadyToRun publish) in .local/static-host/src")
     dll = subprocess.run(["bash", os.path.join(ROOT, "bench", "build-host.sh")], check=True, capture_output=True,
                          text=True).stdout.strip().splitlines()[-1]
-    log("fresh PostgreSQL on 127.0.0.1:55480 with durable settings")
+    log(f"fresh PostgreSQL on 127.0.0.1:{PG_PORT} with durable settings")
     postgres("destroy")
     postgres("start")
     enable_statement_counts()

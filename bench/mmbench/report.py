@@ -173,7 +173,8 @@ def other_lines(results):
     if history:
         a, b = history["long_history"], history["fresh"]
         lines.append(f"| Deposits, one at a time: account with {history['orders_paid']:,} paid orders vs a fresh account "
-                     f"({history['deposits_each']} each) | p50 {a['p50_ms']:.1f} vs {b['p50_ms']:.1f} ms "
+                     f"({history['deposits_each']} each; orders not paid: {history.get('orders_not_paid', 0)}, "
+                     f"dead letters: {history.get('dead_letters', 0)}) | p50 {a['p50_ms']:.1f} vs {b['p50_ms']:.1f} ms "
                      f"(ratio {history['p50_ratio']}); p99 {a['p99_ms']:.1f} vs {b['p99_ms']:.1f} ms | — |")
     idle = results.get("idle")
     if idle:
