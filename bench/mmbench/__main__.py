@@ -1,13 +1,15 @@
 """bench/run.sh [--quick|--full]: one run of every measurement of issue #7 (see docs/benchmarks.md)."""
 import json, os, platform, re, subprocess, sys, time, traceback
-from . import report, scenarios
-from .infra import LOCAL, ROOT, Host, Sampler, log, pg_settings, postgres, psql
+from . import report, scenarios, writepath
+from .infra import LOCAL, PG_PORT, ROOT, Costs, Host, Sampler, enable_statement_counts, log, pg_settings, postgres, psql
 
 MODES = {
     "quick": {"clients": [1, 8, 32], "warmup_s": 1, "command_s": 4, "raw_streams": 2000, "carts": 256, "lag_s": 6,
-              "checkouts": 120, "checkout_rate": 20, "rebuild_sizes": [100_000]},
+              "checkouts": 120, "checkout_rate": 20, "rebuild_sizes": [100_000],
+              "idle_s": 60, "race_rounds": 5, "history_orders": 2000, "history_deposits": 100},
     "full": {"clients": [1, 8, 32], "warmup_s": 3, "command_s": 20, "raw_streams": 5000, "carts": 1024, "lag_s": 30,
-             "checkouts": 1200, "checkout_rate": 40, "rebuild_sizes": [100_000, 1_000_000]},
+             "checkouts": 1200, "checkout_rate": 40, "rebuild_sizes": [100_000, 1_000_000],
+             "idle_s": 60, "race_rounds": 20, "history_orders": 10000, "history_deposits": 400},
 }
 
 
@@ -74,9 +76,10 @@ def main():
     log("building the host (Release, codegen write, ReadyToRun publish) in .local/static-host/src")
     dll = subprocess.run(["bash", os.path.join(ROOT, "bench", "build-host.sh")], check=True, capture_output=True,
                          text=True).stdout.strip().splitlines()[-1]
-    log("fresh PostgreSQL on 127.0.0.1:55480 with durable settings")
+    log(f"fresh PostgreSQL on 127.0.0.1:{PG_PORT} with durable settings")
     postgres("destroy")
     postgres("start")
+    enable_statement_counts()
     results["pg_settings"] = pg_settings()
     if results["pg_settings"].get("fsync") != "on" or results["pg_settings"].get("synchronous_commit") != "on":
         raise SystemExit("bench: PostgreSQL is not durable (fsync/synchronous_commit); refusing to measure")
@@ -94,8 +97,13 @@ def main():
         sampler = Sampler(host.process.pid).start()
         items, tokens = scenarios.seed_command_data(config["carts"])
         data = {"items": items, "tokens": tokens}
+        costs = Costs(host.process.pid)
+        scenarios.wait_projections_caught_up(60)
         for name, run in [
-            ("commands", lambda: scenarios.commands(config, data, sampler)),
+            ("idle", lambda: writepath.idle_cpu(host.process.pid, config["idle_s"])),
+            ("commands", lambda: scenarios.commands(config, data, sampler, costs)),
+            ("parallel_writers", lambda: writepath.parallel_writers(config["race_rounds"])),
+            ("long_history", lambda: writepath.long_history_deposits(config["history_orders"], config["history_deposits"])),
             ("half_load", lambda: half_load(config, data, results, sampler)),
             ("checkout", lambda: scenarios.checkout_to_paid(config, sampler)),
         ]:

@@ -205,3 +205,67 @@ class Sampler:
                 "peak_host_cpu_pct": round(max(r[2] for r in rows), 1),
                 "mean_machine_cpu_pct": round(sum(r[3] for r in rows) / len(rows), 1),
                 "samples": len(rows)}
+
+
+# --- cost per request -------------------------------------------------------------------------------------------------
+
+def enable_statement_counts():
+    """pg_stat_statements on the bench's cluster (a preload: one restart), for statements and checkouts per request.
+    Its own cost is small against the figures measured (it hashes each statement once)."""
+    psql("alter system set shared_preload_libraries = 'pg_stat_statements'")
+    postgres("stop")
+    postgres("start")
+    psql("create extension if not exists pg_stat_statements")
+
+
+def _cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _postgres_cpu_seconds():
+    """CPU of every postgres process (server, backends, background workers). Pooled backends live through a
+    measurement, so their CPU is all counted; one that exits in between loses what it used."""
+    total = 0.0
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/comm") as f:
+                if f.read().strip() != "postgres":
+                    continue
+            total += _cpu_seconds(name)
+        except OSError:
+            continue
+    return total
+
+
+class Costs:
+    """What requests cost, as deltas around a load: statements and connection checkouts (DISCARD ALL: Npgsql resets
+    every connection it gets back) from pg_stat_statements, host and PostgreSQL CPU from /proc. The host's background
+    work (high-water polling, durability agent) in the same seconds is included; it is small beside the load."""
+
+    def __init__(self, host_pid):
+        self.host_pid = host_pid
+
+    def snapshot(self):
+        statements, sql, discards = psql(
+            "select coalesce(sum(calls), 0), coalesce(sum(calls) filter (where query not ilike 'BEGIN%' and query not in "
+            "('COMMIT', 'ROLLBACK', 'DISCARD ALL')), 0), coalesce(sum(calls) filter (where query = 'DISCARD ALL'), 0) "
+            "from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())"
+        ).split("\t")
+        return {"statements": int(statements), "sql_statements": int(sql), "checkouts": int(discards),
+                "host_cpu_s": _cpu_seconds(self.host_pid), "pg_cpu_s": _postgres_cpu_seconds()}
+
+    @staticmethod
+    def per_request(before, after, requests):
+        if not requests:
+            return None
+        d = {k: after[k] - before[k] for k in before}
+        # The snapshot's own query is one statement (and one psql connection, not a DISCARD ALL).
+        return {"statements": round((d["statements"] - 1) / requests, 2),
+                "sql_statements": round((d["sql_statements"] - 1) / requests, 2),
+                "checkouts": round(d["checkouts"] / requests, 2),
+                "host_cpu_ms": round(1000 * d["host_cpu_s"] / requests, 3),
+                "pg_cpu_ms": round(1000 * d["pg_cpu_s"] / requests, 3)}

@@ -14,16 +14,44 @@ def fmt(value, digits=1):
 
 
 def command_table(results):
-    lines = ["| Command | Clients | API tx/s | API p50 / p95 / p99 ms | Errors | Raw SQL tx/s | Raw p50 / p95 / p99 ms | Ratio API ÷ raw |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = ["| Command | Clients | API tx/s | API p50 / p95 / p99 ms | Errors | Raw SQL tx/s | Raw p50 / p95 / p99 ms | Ratio API ÷ raw "
+             "| Per request: statements (SQL without BEGIN/COMMIT/DISCARD ALL) · checkouts · host CPU ms · PostgreSQL CPU ms |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for name, block in results["commands"].items():
         for row in block["rows"]:
             a, r = row["api"], row["raw"]
+            c = a.get("per_request")
+            cost = (f"{c['statements']:.1f} ({c['sql_statements']:.1f}) · {c['checkouts']:.2f} · {c['host_cpu_ms']:.2f} · {c['pg_cpu_ms']:.2f}"
+                    if c else "not measured")
             lines.append(f"| {name.replace('_', ' ')} | {row['clients']} | {a['tx_per_s']:,.0f} | "
                          f"{a['p50_ms']:.1f} / {a['p95_ms']:.1f} / {a['p99_ms']:.1f} | {a['errors']} | "
                          f"{r['tx_per_s']:,.0f} | {r['p50_ms']:.2f} / {r['p95_ms']:.2f} / {r['p99_ms']:.2f} | "
-                         f"{row['ratio'] * 100:.0f} % |")
+                         f"{row['ratio'] * 100:.0f} % | {cost} |")
     return lines
+
+
+def write_path_targets(results, add):
+    """The targets of issue #13 this run measures."""
+    c8 = next((r for r in results.get("commands", {}).get("add_item", {}).get("rows", []) if r["clients"] == 8), None)
+    cost = (c8 or {}).get("api", {}).get("per_request")
+    add("Add item: connection checkouts per request (8 clients)", f"{cost['checkouts']:.2f}" if cost else None, "≤ 1",
+        None if not cost else cost["checkouts"] <= 1.0)
+    add("Add item: SQL statements per request (pg_stat_statements without the BEGIN, COMMIT and DISCARD ALL Npgsql adds; "
+        "8 clients)", f"{cost['sql_statements']:.1f} ({cost['statements']:.1f} with them)" if cost else None, "≤ 6",
+        None if not cost else cost["sql_statements"] <= 6)
+    add("Add item: host CPU per request (8 clients)", f"{cost['host_cpu_ms']:.2f} ms" if cost else None, "≤ 0.5 ms",
+        None if not cost else cost["host_cpu_ms"] <= 0.5)
+    history = results.get("long_history")
+    add(f"Deposit p50 on an account with {history['orders_paid']:,} paid orders ÷ a fresh account's" if history else
+        "Deposit p50, long-history account ÷ fresh account", f"{history['p50_ratio']}" if history else None, "≤ 1.2",
+        None if not history else history["p50_ratio"] <= 1.2)
+    race = results.get("parallel_writers")
+    add("Parallel writers without If-Match, all allowed by the rules: share that succeeds",
+        f"{race['success_share'] * 100:.1f} % of {race['requests']}" if race else None, "100 %",
+        None if not race else race["success_share"] == 1.0)
+    idle = results.get("idle")
+    add("Idle host CPU", f"{idle['pct_of_one_core']:.2f} % of one core over {idle['seconds']:.0f} s" if idle else None,
+        "≤ 2 %", None if not idle else idle["pct_of_one_core"] <= 2.0)
 
 
 def targets(results):
@@ -66,6 +94,7 @@ def targets(results):
         "≤ 2 s", None if not cold.get("first_command_s") else cold["first_command_s"] <= 2)
     rss = (results.get("resources") or {}).get("peak_rss_mb")
     add("Host RSS under load", f"{rss:.0f} MB" if rss else None, "≤ 300 MB", None if not rss else rss <= 300)
+    write_path_targets(results, add)
     return out
 
 
@@ -134,6 +163,23 @@ def other_lines(results):
                          f"({p['in_database_s']} s); ratio {fmt(p.get('ratio'), 3)} |")
     for g in growth_values(results):
         lines.append(f"| Rebuild growth {g['projection']} | {g['event_ratio']}× events → {g['time_ratio']}× time | linear: {g['event_ratio']}× |")
+    race = results.get("parallel_writers")
+    if race:
+        l = race["latency"]
+        lines.append(f"| {race['writers']} parallel withdrawals without If-Match on one account that affords them all, "
+                     f"{race['rounds']} rounds | {race['success_share'] * 100:.1f} % succeed (answers {race['answers']}); "
+                     f"p50 / p99 {l['p50_ms']:.0f} / {l['p99_ms']:.0f} ms | — |")
+    history = results.get("long_history")
+    if history:
+        a, b = history["long_history"], history["fresh"]
+        lines.append(f"| Deposits, one at a time: account with {history['orders_paid']:,} paid orders vs a fresh account "
+                     f"({history['deposits_each']} each; orders not paid: {history.get('orders_not_paid', 0)}, "
+                     f"dead letters: {history.get('dead_letters', 0)}) | p50 {a['p50_ms']:.1f} vs {b['p50_ms']:.1f} ms "
+                     f"(ratio {history['p50_ratio']}); p99 {a['p99_ms']:.1f} vs {b['p99_ms']:.1f} ms | — |")
+    idle = results.get("idle")
+    if idle:
+        lines.append(f"| Idle host ({idle['seconds']:.0f} s, no requests) | {idle['pct_of_one_core']:.2f} % of one core "
+                     f"({idle['cpu_s']} s CPU) | — |")
     cold = results.get("cold_start")
     if cold:
         lines.append(f"| Cold start (spawn → /health/ready 200; → first sign-up 201) | {cold['ready_s']} s; {cold['first_command_s']} s | — |")

@@ -101,8 +101,9 @@ COMMANDS = [  # name, wrk script, data file key, raw pgbench script (None: no ra
 ]
 
 
-def commands(config, data, sampler):
-    """Measurement 1 and 2: each command and its raw-SQL twin at 1, 8, 32 clients, one after the other."""
+def commands(config, data, sampler, costs=None):
+    """Measurement 1 and 2: each command and its raw-SQL twin at 1, 8, 32 clients, one after the other; with `costs`,
+    also the statements, connection checkouts and CPU (host, PostgreSQL) per request of each API point."""
     psql_file(os.path.join(ROOT, "bench", "pgbench", "setup.sql"), {"streams": config["raw_streams"]})
     results, raw_cache = {}, {}
     for name, script, key, raw_script in COMMANDS:
@@ -111,7 +112,10 @@ def commands(config, data, sampler):
         rows = []
         for clients in config["clients"]:
             sampler.phase = f"load:{name}"
+            before = costs.snapshot() if costs else None
             api = load.wrk(script, clients, config["command_s"], data.get(key), nonce=uuid.uuid4().hex[:8])
+            if costs:
+                api["per_request"] = costs.per_request(before, costs.snapshot(), api["requests"])
             sampler.phase = "raw"
             cache_key = (raw_script, clients)
             if cache_key not in raw_cache:

@@ -12,6 +12,11 @@ public sealed class CartApp : AppFixture
 {
     protected override string DatabaseName => "cart";
 
+    /// <summary>Connection checkouts and statements of single requests (<see cref="DatabaseCalls"/>).</summary>
+    public DatabaseCalls Database { get; } = new();
+
+    protected override void ConfigureServices(IServiceCollection services) => Database.Observe<ICartStore>(services);
+
     /// <summary>The seeds' catalog, under skus unique to one test so tests can change prices independently.</summary>
     public async Task<Catalog> SeedCatalogAsync()
     {

@@ -1,5 +1,6 @@
 using JasperFx.Events;
 using Marten;
+using Marten.Services.BatchQuerying;
 using Microsoft.AspNetCore.Http;
 using ModularMonolith.BuildingBlocks.Http;
 using ModularMonolith.BuildingBlocks.Identity;
@@ -16,9 +17,19 @@ namespace ModularMonolith.BuildingBlocks.EventSourcing;
 /// </summary>
 public static class AggregateWrites
 {
-    public static async Task<(T State, long Version)> DecideAsync<T>(this IDocumentSession session, Guid id,
+    public static Task<(T State, long Version)> DecideAsync<T>(this IDocumentSession session, Guid id,
         HttpContext http, string what, Func<T, Guid> ownerOf, Func<T, object[]> decide, Func<T, object, T> evolve,
-        CancellationToken cancellation) where T : class
+        CancellationToken cancellation) where T : class =>
+        session.DecideAsync<T, bool>(id, http, what, ownerOf, _ => Task.FromResult(true), (state, _) => decide(state),
+            evolve, cancellation);
+
+    /// <summary>
+    /// As above, for a decision that also needs a document besides the aggregate (a catalog entry): it is read in the
+    /// same round trip as the aggregate, on the session's one connection (docs/adr/0012).
+    /// </summary>
+    public static async Task<(T State, long Version)> DecideAsync<T, TRead>(this IDocumentSession session, Guid id,
+        HttpContext http, string what, Func<T, Guid> ownerOf, Func<IBatchedQuery, Task<TRead>> alsoRead,
+        Func<T, TRead, object[]> decide, Func<T, object, T> evolve, CancellationToken cancellation) where T : class
     {
         if (!ETags.TryReadIfMatch(http.Request, out var expectedVersion, out var error))
             throw RequestRefused.Invalid("If-Match", error!);
@@ -26,9 +37,15 @@ public static class AggregateWrites
         // Marten refuses an empty Guid as a stream id; no aggregate can have it, so it is simply unknown.
         if (id == Guid.Empty) throw RequestRefused.NotFound(what, id);
         LostRaceRetries.MarkRetryable(http, what);
-        var stream = LostRaceRetries.IsRetry(http)
-            ? await session.Events.FetchForExclusiveWriting<T>(id, cancellation)
-            : await session.Events.FetchForWriting<T>(id, cancellation);
+        var batch = session.CreateBatchQuery();
+        var fetching = LostRaceRetries.IsRetry(http)
+            ? batch.Events.FetchForExclusiveWriting<T>(id)
+            : batch.Events.FetchForWriting<T>(id);
+        var reading = alsoRead(batch);
+        await batch.Execute(cancellation);
+        var stream = await fetching;
+        var read = await reading;
+
         var current = stream.Aggregate ?? throw RequestRefused.NotFound(what, id);
         Caller.From(http.User).EnsureMayActFor(ownerOf(current), what);
 
@@ -36,7 +53,7 @@ public static class AggregateWrites
         if (expectedVersion is { } expected && expected != version)
             throw RequestRefused.Stale(what, expected, version);
 
-        var events = decide(current);
+        var events = decide(current, read);
         if (events.Length > 0) stream.AppendMany(events);
 
         var newVersion = version + events.Length;

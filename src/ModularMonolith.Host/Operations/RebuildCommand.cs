@@ -55,6 +55,9 @@ public sealed class RebuildCommand : JasperFxAsyncCommand<RebuildInput>
 
         Console.WriteLine($"Rebuilding {projection.Name}{(projection.Version > 1 ? $" v{projection.Version}" : "")} ({projection.Lifecycle}) in module {input.ModuleFlag}: {total:N0} events in the log.");
         var clock = Stopwatch.StartNew();
+        // A rebuild follows the high-water mark, and this process appends nothing that would wake its agent
+        // (AppendWakeup): poll at the busy rate throughout, not at the idle rate a serving host uses (docs/adr/0012).
+        store.Options.Projections.SlowPollingTime = store.Options.Projections.FastPollingTime;
         using var daemon = await store.BuildProjectionDaemonAsync();
         var rebuild = daemon.RebuildProjectionAsync(projection.Name, TimeSpan.FromMinutes(30), CancellationToken.None);
 

@@ -9,15 +9,17 @@ namespace ModularMonolith.Accounts.PayingForOrders;
 /// Debits and refunds asked for by other modules, arriving on durable local queues. The events and the answer commit
 /// in one transaction (the answer goes through the outbox), with the order's <see cref="OrderPayment"/> row (an inline
 /// projection of those events). A concurrent write to the same account makes the append fail its version check, and
-/// Wolverine retries the message (see the host's retry policy): the retry reads the row the winner committed.
+/// Wolverine retries the message (see the host's retry policy): the retry reads the row the winner committed, under the
+/// stream's row lock (<see cref="Fetch"/>), so the retries of a busy account queue instead of racing again until their
+/// retries run out and the payment lands in the dead letters (ADR 0010 does the same for HTTP writes).
 /// </summary>
 [MartenStore(typeof(IAccountsStore))]
 public static class DebitAccountForOrderHandler
 {
     public static async Task<OutgoingMessages> Handle(DebitAccountForOrder request, IDocumentSession session,
-        TimeProvider clock, CancellationToken cancellation)
+        Envelope envelope, TimeProvider clock, CancellationToken cancellation)
     {
-        var stream = await session.Events.FetchForWriting<Account>(request.AccountId, cancellation);
+        var stream = await Fetch(session, envelope, request.AccountId, cancellation);
         if (stream.Aggregate is null)
             return [new AccountDebitForOrderDeclined(request.AccountId, request.OrderId, request.Amount,
                 PaymentDeclineReason.UnknownAccount, $"there is no account {request.AccountId}.")];
@@ -27,15 +29,22 @@ public static class DebitAccountForOrderHandler
         if (events.Length > 0) stream.AppendMany(events);
         return [reply];
     }
+
+    /// <summary>The first attempt reads optimistically; a retry (it lost a race) reads under the account's row lock.</summary>
+    internal static Task<JasperFx.Events.IEventStream<Account>> Fetch(IDocumentSession session, Envelope envelope,
+        Guid accountId, CancellationToken cancellation) =>
+        envelope.Attempts > 1
+            ? session.Events.FetchForExclusiveWriting<Account>(accountId, cancellation)
+            : session.Events.FetchForWriting<Account>(accountId, cancellation);
 }
 
 [MartenStore(typeof(IAccountsStore))]
 public static class RefundAccountForOrderHandler
 {
     public static async Task<OutgoingMessages> Handle(RefundAccountForOrder request, IDocumentSession session,
-        TimeProvider clock, CancellationToken cancellation)
+        Envelope envelope, TimeProvider clock, CancellationToken cancellation)
     {
-        var stream = await session.Events.FetchForWriting<Account>(request.AccountId, cancellation);
+        var stream = await DebitAccountForOrderHandler.Fetch(session, envelope, request.AccountId, cancellation);
         if (stream.Aggregate is null)
             return [new AccountRefundForOrderDeclined(request.AccountId, request.OrderId, request.Amount,
                 PaymentDeclineReason.UnknownAccount, $"there is no account {request.AccountId}.")];

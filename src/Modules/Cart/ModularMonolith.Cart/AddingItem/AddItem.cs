@@ -49,9 +49,8 @@ public static class AddItemEndpoint
         TimeProvider clock, CancellationToken cancellation)
     {
         var sku = Skus.Normalize(command.Sku);
-        var product = await session.LoadAsync<Product>(sku, cancellation);
-        return await CartWrites.DecideAsync(id, session, http,
-            cart => [Decide(cart, product, sku, command.Quantity!.Value, clock.GetUtcNow())], cancellation);
+        return await CartWrites.DecideAsync(id, session, http, batch => batch.Load<Product>(sku),
+            (cart, product) => [Decide(cart, product, sku, command.Quantity!.Value, clock.GetUtcNow())], cancellation);
     }
 }
 

@@ -51,8 +51,7 @@ public static class ApplyDiscountEndpoint
         TimeProvider clock, CancellationToken cancellation)
     {
         var code = DiscountCodes.Normalize(command.Code);
-        var discount = await session.LoadAsync<Discount>(code, cancellation);
-        return await CartWrites.DecideAsync(id, session, http,
-            cart => [Decide(cart, discount, code, clock.GetUtcNow())], cancellation);
+        return await CartWrites.DecideAsync(id, session, http, batch => batch.Load<Discount>(code),
+            (cart, discount) => [Decide(cart, discount, code, clock.GetUtcNow())], cancellation);
     }
 }
