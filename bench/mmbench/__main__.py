@@ -92,8 +92,8 @@ def main():
         host, results["cold_start"] = scenarios.cold_start(dll)
         log(f"cold start: {results['cold_start']}")
         sampler = Sampler(host.process.pid).start()
-        items, tokens = scenarios.seed_command_data(config["carts"])
-        data = {"items": items, "tokens": tokens}
+        items, tokens, accounts = scenarios.seed_command_data(config["carts"])
+        data = {"items": items, "tokens": tokens, "accounts": accounts}
         for name, run in [
             ("commands", lambda: scenarios.commands(config, data, sampler)),
             ("half_load", lambda: half_load(config, data, results, sampler)),
