@@ -13,7 +13,8 @@ public static class Given
     /// <summary>The account's personal-data key: what its events are sealed with.</summary>
     public static readonly PersonalDataKey Key = PersonalDataKey.New(AccountId);
 
-    public static AccountOpened Opened => new(AccountId, Key.Seal("Ada"), Key.Seal("ada@example.com"), Key.Seal("+442079460958"), Now);
+    /// <summary>Sealed once: each sealing draws a new nonce, and a history must compare equal to itself.</summary>
+    public static readonly AccountOpened Opened = new(AccountId, Key.Seal("Ada"), Key.Seal("ada@example.com"), Key.Seal("+442079460958"), Now);
 
     /// <summary>What a sealed text opens to under <see cref="Key"/>.</summary>
     public static string? Open(SealedText? text) => PersonalDataKey.Reveal(Key, text);

@@ -19,8 +19,11 @@ public sealed class OpeningAnAccount
         var key = PersonalDataKey.New(id);
         var opened = OpenAccountEndpoint.Decide(id, new OpenAccount("  Ada Lovelace ", " ada@example.com ", "+44 20 7946-0958"), Now, key);
 
-        opened.Reveal(key).ShouldBeEquivalentTo(new
-            { AccountId = id, Name = "Ada Lovelace", Email = "ada@example.com", Phone = "+442079460958", OpenedAt = Now });
+        (opened.AccountId, opened.OpenedAt).ShouldBe((id, Now));
+        new[] { opened.Name, opened.Email, opened.Phone }.Select(t => PersonalDataKey.Reveal(key, t))
+            .ShouldBe(["Ada Lovelace", "ada@example.com", "+442079460958"]);
+        opened.Email.Stored.ShouldStartWith(SealedText.CipherPrefix);
+        opened.Email.Stored.ShouldNotContain("ada");
     }
 
     [Fact]

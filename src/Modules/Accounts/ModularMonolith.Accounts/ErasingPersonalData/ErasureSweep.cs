@@ -32,6 +32,6 @@ public static class ErasureSweep
 
         session.QueueSqlCommand(
             $"delete from {ModuleStore.MessagingSchema}.wolverine_deduplicated_responses " +
-            "where position(? in convert_from(body, 'UTF8')) > 0", accountId.ToString());
+            "where position(? in body) > 0", accountId.ToString());
     }
 }
