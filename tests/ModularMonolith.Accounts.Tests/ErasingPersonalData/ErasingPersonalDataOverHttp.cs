@@ -203,24 +203,7 @@ public sealed class ErasingPersonalDataOverHttp(AccountsApp app)
         var customer = await SignUpAsync();
         await app.Host.SendJsonAsync("POST", $"/api/accounts/{customer.Id}/deposits", customer.Token,
             new { amount = 20m, reference = $"old {customer.Marker}" });
-        // The shape events had before #15: the same members, in clear; no key, no claim.
-        await using (var connection = new NpgsqlConnection(app.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var rewrite = new NpgsqlCommand(
-                "update accounts.mt_events set data = data || jsonb_build_object('name', @name::text, 'email', @email::text, 'phone', '+442079460958') where stream_id = @id and type = 'account_opened';" +
-                "update accounts.mt_events set data = data || jsonb_build_object('reference', @reference::text) where stream_id = @id and type = 'funds_deposited';" +
-                "delete from accounts.mt_doc_personaldatakey where id = @id; delete from accounts.mt_doc_account where id = @id;",
-                connection);
-            rewrite.Parameters.AddWithValue("name", $"Old {customer.Marker}");
-            rewrite.Parameters.AddWithValue("email", customer.Email);
-            rewrite.Parameters.AddWithValue("reference", $"old {customer.Marker}");
-            rewrite.Parameters.AddWithValue("id", customer.Id);
-            await rewrite.ExecuteNonQueryAsync();
-        }
-        var store = app.Host.Services.GetRequiredService<IAccountsStore>();
-        using (var daemon = await store.BuildProjectionDaemonAsync())
-            await daemon.RebuildProjectionAsync("Account", TimeSpan.FromMinutes(1), CancellationToken.None);
+        await MakeOldShapedAsync(customer);
 
         (await app.ReadAccountAsync(customer.Id)).GetProperty("name").GetString().ShouldBe($"Old {customer.Marker}");
         (await app.ReadAccountAsync(customer.Id, "?version=1")).GetProperty("email").GetString().ShouldBe(customer.Email);
@@ -232,5 +215,62 @@ public sealed class ErasingPersonalDataOverHttp(AccountsApp app)
         trail.GetRawText().ShouldNotContain(customer.Marker);
         await app.WaitForAsyncProjectionsAsync();
         (await TablesHoldingAsync(customer.Marker)).ShouldBeEmpty();
+    }
+
+    /// <summary>
+    /// The customer's events as a release before #15 wrote them: the same members, in clear; no key, no email claim;
+    /// the snapshot rebuilt from those events (it then holds the clear text too, as it did).
+    /// </summary>
+    private async Task MakeOldShapedAsync(Customer customer)
+    {
+        await using (var connection = new NpgsqlConnection(app.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var rewrite = new NpgsqlCommand(
+                "update accounts.mt_events set data = data || jsonb_build_object('name', @name::text, 'email', @email::text, 'phone', '+442079460958') where stream_id = @id and type = 'account_opened';" +
+                "update accounts.mt_events set data = data || jsonb_build_object('reference', @reference::text) where stream_id = @id and type = 'funds_deposited';" +
+                "delete from accounts.mt_doc_personaldatakey where id = @id; " +
+                "delete from accounts.mt_doc_emailclaim where (data->>'accountId')::uuid = @id;",
+                connection);
+            rewrite.Parameters.AddWithValue("name", $"Old {customer.Marker}");
+            rewrite.Parameters.AddWithValue("email", customer.Email);
+            rewrite.Parameters.AddWithValue("reference", $"old {customer.Marker}");
+            rewrite.Parameters.AddWithValue("id", customer.Id);
+            await rewrite.ExecuteNonQueryAsync();
+        }
+        await RebuildAsync("Account", "AccountStatement");
+    }
+
+    private async Task RebuildAsync(params string[] projections)
+    {
+        var store = app.Host.Services.GetRequiredService<IAccountsStore>();
+        using var daemon = await store.BuildProjectionDaemonAsync();
+        foreach (var projection in projections)
+            await daemon.RebuildProjectionAsync(projection, TimeSpan.FromMinutes(1), CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task The_seal_personal_data_migration_seals_old_clear_text_and_claims_the_email()
+    {
+        var customer = await SignUpAsync();
+        await app.Host.SendJsonAsync("POST", $"/api/accounts/{customer.Id}/deposits", customer.Token,
+            new { amount = 20m, reference = $"old {customer.Marker}" });
+        await MakeOldShapedAsync(customer);
+        (await TablesHoldingAsync(customer.Marker)).ShouldContain("accounts.mt_events");
+        var store = app.Host.Services.GetRequiredService<IAccountsStore>();
+        var emails = app.Host.Services.GetRequiredService<EmailLookup>();
+        await using (var session = store.QuerySession())
+            (await LegacyPersonalData.AccountsInClearAsync(session, CancellationToken.None)).ShouldContain(customer.Id);
+        await LegacyPersonalData.SealAsync(store, emails, customer.Id, CancellationToken.None);
+        await LegacyPersonalData.SealAsync(store, emails, customer.Id, CancellationToken.None);
+        await RebuildAsync("Account", "AccountStatement");
+
+        await using (var session = store.QuerySession())
+            (await LegacyPersonalData.AccountsInClearAsync(session, CancellationToken.None)).ShouldNotContain(customer.Id);
+        (await TablesHoldingAsync(customer.Marker)).Where(t => t.StartsWith("accounts.")).ShouldBeEmpty();
+        (await app.ReadAccountAsync(customer.Id)).GetProperty("name").GetString().ShouldBe($"Old {customer.Marker}");
+        var statement = await app.Host.GetAsJson<JsonElement>($"/api/accounts/{customer.Id}/statement", customer.Token);
+        statement.GetProperty("lines")[0].GetProperty("reference").GetString().ShouldBe($"old {customer.Marker}");
+        await app.Host.SendJsonAsync("POST", "/api/accounts", null, new OpenAccount("Twin", customer.Email, "+442079460958"), 409);
     }
 }
