@@ -2,7 +2,8 @@
 # eng/checks.sh — the process-level failure checks, one after another (docs/reliability.md). CI runs it as is.
 #
 #   eng/checks.sh            database outage, crash recovery (500 checkouts), several nodes (60 customers),
-#                            blue/green projection change (60 customers), modules apart over RabbitMQ (200 checkouts)
+#                            personal-data erasure (one customer), blue/green projection change (60 customers),
+#                            modules apart over RabbitMQ (200 checkouts)
 #   eng/checks.sh --quick    the same with smaller loads (crash 100, nodes 30, blue/green 30, apart 60)
 #
 # Each check starts its own PostgreSQL (its own data under .local/) and its own host processes on 127.0.0.1, on free
@@ -30,6 +31,8 @@ run bash eng/checks/database-outage.sh
 run python3 eng/checks/crash-recovery.py "$crash"
 # Three hosts share the database; one is SIGKILLed under load: projections move, nothing lost or applied twice.
 run python3 eng/checks/several-nodes.py "$nodes"
+# A customer erased after the whole story: the marker 0 times in pg_dump; every view and rebuild shows it erased.
+run python3 eng/checks/personal-data-erasure.py
 # A projection changes version under load (blue nodes on v1, a green node builds v2, then the switch), no 5xx.
 run python3 eng/checks/blue-green.py "$bluegreen"
 # Each module in its own process and database, over RabbitMQ (installed with apt when missing): the orders process

@@ -95,8 +95,8 @@ def main():
         host, results["cold_start"] = scenarios.cold_start(dll)
         log(f"cold start: {results['cold_start']}")
         sampler = Sampler(host.process.pid).start()
-        items, tokens = scenarios.seed_command_data(config["carts"])
-        data = {"items": items, "tokens": tokens}
+        items, tokens, accounts = scenarios.seed_command_data(config["carts"])
+        data = {"items": items, "tokens": tokens, "accounts": accounts}
         costs = Costs(host.process.pid)
         scenarios.wait_projections_caught_up(60)
         for name, run in [

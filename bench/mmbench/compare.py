@@ -28,7 +28,7 @@ def main(args):
                 host.start()
                 try:
                     if data is None:
-                        items, tokens = scenarios.seed_command_data(512)
+                        items, tokens, _ = scenarios.seed_command_data(512)
                         data = {"items": items, "tokens": tokens}
                     load.wrk("add-item.lua", 8, 3, data["items"])
                     for label, script, key, clients in (("add_item", "add-item.lua", "items", 1),

@@ -21,7 +21,7 @@ def main(args):
     host = Host(dll)
     host.start()
     try:
-        items, tokens = scenarios.seed_command_data(256)
+        items, tokens, _ = scenarios.seed_command_data(256)
         data = {"items": items, "tokens": tokens}
         load.wrk(script, clients, 3, data.get(key))
         psql("select pg_stat_statements_reset()")

@@ -80,24 +80,28 @@ def cold_start(dll):
 def seed_command_data(carts):
     """Customers and open carts for the add-item load; a file of "cartId token sku…" and one of customer tokens."""
     def one(i):
-        _, tok = new_customer(f"load{i}")
-        return [(must("POST", "/api/carts", tok)["id"], tok) for _ in range(4)]
+        account, tok = new_customer(f"load{i}")
+        return [(must("POST", "/api/carts", tok)["id"], tok, account) for _ in range(4)]
     rows = [row for group in pool_map(one, range((carts + 3) // 4)) for row in group]
     items_path = os.path.join(LOCAL, "carts.txt")
     with open(items_path, "w") as f:
-        for index, (cart, tok) in enumerate(rows):
+        for index, (cart, tok, _) in enumerate(rows):
             skus = SKUS[index % len(SKUS):] + SKUS[:index % len(SKUS)]
             f.write(f"{cart} {tok} {' '.join(skus)}\n")
     tokens_path = os.path.join(LOCAL, "customers.txt")
     with open(tokens_path, "w") as f:
-        f.writelines(f"{tok}\n" for _, tok in rows[::4])
-    return items_path, tokens_path
+        f.writelines(f"{tok}\n" for _, tok, _ in rows[::4])
+    accounts_path = os.path.join(LOCAL, "accounts.txt")
+    with open(accounts_path, "w") as f:
+        f.writelines(f"{account} {tok}\n" for _, tok, account in rows[::4])
+    return items_path, tokens_path, accounts_path
 
 
 COMMANDS = [  # name, wrk script, data file key, raw pgbench script (None: no raw twin)
     ("add_item", "add-item.lua", "items", "append.sql"),
     ("open_cart", "open-cart.lua", "tokens", "new-stream.sql"),
     ("open_account", "open-account.lua", None, "new-stream.sql"),
+    ("get_account", "get-account.lua", "accounts", "read-document.sql"),
 ]
 
 

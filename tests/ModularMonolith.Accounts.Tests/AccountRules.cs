@@ -1,6 +1,7 @@
 using ModularMonolith.Accounts.ChangingContactDetails;
 using ModularMonolith.Accounts.ClosingAccount;
 using ModularMonolith.Accounts.Depositing;
+using ModularMonolith.Accounts.PersonalData;
 using ModularMonolith.Accounts.Withdrawing;
 using ModularMonolith.BuildingBlocks.Domain;
 using Shouldly;
@@ -17,8 +18,11 @@ public sealed class AccountRules
         Account(Deposited(10m), Deposited(2.5m)).Balance.ShouldBe(12.5m);
 
     [Fact]
-    public void A_deposit_to_an_open_account_is_recorded() =>
-        DepositFundsEndpoint.Decide(Account(), 20m, "salary", Now).ShouldBe(new FundsDeposited(AccountId, 20m, "salary", Now));
+    public void A_deposit_to_an_open_account_is_recorded()
+    {
+        var salary = Key.Seal("salary");
+        DepositFundsEndpoint.Decide(Account(), 20m, salary, Now).ShouldBe(new FundsDeposited(AccountId, 20m, salary, Now));
+    }
 
     [Fact]
     public void A_closed_account_refuses_deposits() =>
@@ -61,19 +65,24 @@ public sealed class AccountRules
             .Message.ShouldContain("already closed");
 
     [Fact]
-    public void Changing_contact_details_records_them_normalized() =>
-        ChangeContactDetailsEndpoint.Decide(Account(), new ChangeContactDetails(" ada@new.example.com", "+1 555 123 4567"), Now)
-            .ShouldBe([new ContactDetailsChanged(AccountId, "ada@new.example.com", "+15551234567", Now)]);
+    public void Changing_contact_details_records_them_normalized_and_sealed()
+    {
+        var changed = ChangeContactDetailsEndpoint.Decide(Account(), new ChangeContactDetails(" ada@new.example.com", "+1 555 123 4567"), Now, Key)
+            .ShouldHaveSingleItem().ShouldBeOfType<ContactDetailsChanged>();
+
+        (Open(changed.Email), Open(changed.Phone)).ShouldBe(("ada@new.example.com", "+15551234567"));
+        changed.Email.Stored.ShouldNotContain("ada@new");
+    }
 
     [Fact]
     public void Changing_contact_details_to_the_same_ones_records_nothing() =>
-        ChangeContactDetailsEndpoint.Decide(Account(), new ChangeContactDetails("ada@example.com", "+44 20 7946 0958"), Now)
+        ChangeContactDetailsEndpoint.Decide(Account(), new ChangeContactDetails("ada@example.com", "+44 20 7946 0958"), Now, Key)
             .ShouldBeEmpty();
 
     [Fact]
     public void A_closed_account_refuses_contact_changes() =>
         Should.Throw<RuleViolation>(() => ChangeContactDetailsEndpoint.Decide(Account(new AccountClosed(AccountId, Now)),
-            new ChangeContactDetails("x@example.com", "+15551234567"), Now));
+            new ChangeContactDetails("x@example.com", "+15551234567"), Now, Key));
 
     [Theory]
     [InlineData("0", "greater than zero")]

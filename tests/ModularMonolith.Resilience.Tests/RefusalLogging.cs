@@ -100,6 +100,28 @@ public sealed class RefusalLogging(RefusalLogging.LoggingApp app) : IClassFixtur
         errors.ShouldHaveSingleItem().Exception.ShouldNotBeNull();
     }
 
+    [Fact]
+    public async Task No_log_line_holds_what_a_customer_wrote_about_themselves()
+    {
+        // Personal values carrying a marker, refused every way a sign-up or a contact change can be, then erased.
+        var marker = $"zq{Guid.NewGuid():N}"[..14];
+        var email = $"{marker}@example.com";
+        app.Logs.Clear();
+        var opened = await app.Host.SendJsonAsync("POST", "/api/accounts", null,
+            new { name = $"Ada {marker}", email, phone = "+442079460958" }, 201);
+        var id = opened.GetProperty("id").GetGuid();
+        await app.Host.SendJsonAsync("POST", "/api/accounts", null, new { name = $"Twin {marker}", email, phone = "+442079460958" }, 409);
+        await app.Host.SendJsonAsync("POST", "/api/accounts", null, new { name = $"Ada {marker}\u0007", email = $"{marker}@nowhere", phone = $"+44 {marker}" }, 400);
+        await app.Host.SendJsonAsync("POST", $"/api/accounts/{id}/deposits", app.CustomerToken(id), new { amount = -1, reference = $"rent {marker}\u200B" }, 400);
+        await app.Host.SendJsonAsync("PUT", $"/api/accounts/{id}/contact", app.CustomerToken(Guid.NewGuid()), new { email, phone = "+442079460958" }, 403);
+        await app.Host.SendJsonAsync("POST", $"/api/accounts/{id}/erasure", app.CustomerToken(id));
+        await app.Host.SendJsonAsync("POST", $"/api/accounts/{id}/deposits", app.CustomerToken(id), new { amount = 1, reference = $"after {marker}" }, 409);
+
+        app.Logs.All.Where(e => e.Message.Contains(marker) || (e.Exception?.ToString().Contains(marker) ?? false))
+            .Select(e => e.Message).ShouldBeEmpty();
+        app.Logs.All.Count(e => e.Message.Contains("refused: 4")).ShouldBe(5);
+    }
+
     private async Task<Guid> OpenFundedAccountAsync()
     {
         var opened = await app.Host.SendJsonAsync("POST", "/api/accounts", null,
@@ -127,6 +149,8 @@ public sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
     private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
 
     public void Clear() => _entries.Clear();
+
+    public IReadOnlyList<Entry> All => _entries.ToList();
 
     /// <summary>The entries written while serving a request to <paramref name="path"/>.</summary>
     public IReadOnlyList<Entry> For(string path) => _entries.Where(e => e.RequestPath == path).ToList();

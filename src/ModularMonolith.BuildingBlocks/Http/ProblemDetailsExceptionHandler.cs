@@ -53,7 +53,7 @@ public sealed class ProblemDetailsExceptionHandler(
         // but a registered unique index deserves its own message and field.
         if (FindUniqueViolation(exception) is { } violated)
         {
-            var known = uniqueConstraints.FirstOrDefault(c => c.IndexName == violated.ConstraintName);
+            var known = uniqueConstraints.FirstOrDefault(c => c.IndexName == violated);
             var problem = Problem(StatusCodes.Status409Conflict, "The resource conflicts with an existing one.",
                 known?.Message ?? "A value that must be unique is already used.");
             if (known is not null)
@@ -120,11 +120,21 @@ public sealed class ProblemDetailsExceptionHandler(
         return problem;
     }
 
-    private static PostgresException? FindUniqueViolation(Exception exception)
+    /// <summary>
+    /// The name of the unique index a write broke, or null. Marten reports a document inserted twice
+    /// (<c>session.Insert</c>) without a PostgresException (ON CONFLICT DO NOTHING, then no row): that is its primary
+    /// key, named as Marten names it.
+    /// </summary>
+    private static string? FindUniqueViolation(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
-            if (e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg)
-                return pg;
+            switch (e)
+            {
+                case PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg:
+                    return pg.ConstraintName ?? "";
+                case DocumentAlreadyExistsException { DocType: { } type }:
+                    return $"pkey_mt_doc_{type.Name.ToLowerInvariant()}_id";
+            }
         return null;
     }
 

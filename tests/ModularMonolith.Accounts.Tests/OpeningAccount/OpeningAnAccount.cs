@@ -1,4 +1,5 @@
 using ModularMonolith.Accounts.OpeningAccount;
+using ModularMonolith.Accounts.PersonalData;
 using ModularMonolith.BuildingBlocks.Http;
 using Shouldly;
 using Wolverine.Http;
@@ -15,15 +16,20 @@ public sealed class OpeningAnAccount
     public void Opening_records_trimmed_contact_details_and_a_normalized_phone()
     {
         var id = Guid.NewGuid();
-        var opened = OpenAccountEndpoint.Decide(id, new OpenAccount("  Ada Lovelace ", " ada@example.com ", "+44 20 7946-0958"), Now);
+        var key = PersonalDataKey.New(id);
+        var opened = OpenAccountEndpoint.Decide(id, new OpenAccount("  Ada Lovelace ", " ada@example.com ", "+44 20 7946-0958"), Now, key);
 
-        opened.ShouldBe(new AccountOpened(id, "Ada Lovelace", "ada@example.com", "+442079460958", Now));
+        (opened.AccountId, opened.OpenedAt).ShouldBe((id, Now));
+        new[] { opened.Name, opened.Email, opened.Phone }.Select(t => PersonalDataKey.Reveal(key, t))
+            .ShouldBe(["Ada Lovelace", "ada@example.com", "+442079460958"]);
+        opened.Email.Stored.ShouldStartWith(SealedText.CipherPrefix);
+        opened.Email.Stored.ShouldNotContain("ada");
     }
 
     [Fact]
     public void A_new_account_is_open_with_a_zero_balance()
     {
-        var account = Account.Create(new AccountOpened(Guid.NewGuid(), "Ada", "ada@example.com", "+442079460958", Now));
+        var account = Account.Create(new AccountOpened(Guid.NewGuid(), new("Ada"), new("ada@example.com"), new("+442079460958"), Now));
 
         account.Status.ShouldBe(AccountStatus.Open);
         account.Balance.ShouldBe(0m);

@@ -1,8 +1,10 @@
 using ModularMonolith.Accounts.ChangingContactDetails;
 using ModularMonolith.Accounts.ClosingAccount;
 using ModularMonolith.Accounts.Depositing;
+using ModularMonolith.Accounts.ErasingPersonalData;
 using ModularMonolith.Accounts.OpeningAccount;
 using ModularMonolith.Accounts.PayingForOrders;
+using ModularMonolith.Accounts.PersonalData;
 using ModularMonolith.Accounts.Withdrawing;
 
 namespace ModularMonolith.Accounts;
@@ -20,13 +22,14 @@ public enum AccountStatus
 /// What it did about each order it was asked to pay lives beside it, a row per (account, order)
 /// (<see cref="OrderPayment"/>), so this document stays the same size however many orders the account pays for.
 /// It is also its own inline snapshot (AccountsModule): stored in the transaction that appends its events, so reads
-/// see every write, writes load one document instead of replaying the stream, and the unique email index sits on it.
+/// see every write and writes load one document instead of replaying the stream. Name, email and phone stay sealed
+/// here as in the events (<see cref="SealedText"/>): only the views open them, with the account's key.
 /// </summary>
 public sealed record Account(
     Guid Id,
-    string Name,
-    string Email,
-    string Phone,
+    SealedText Name,
+    SealedText Email,
+    SealedText Phone,
     decimal Balance,
     AccountStatus Status,
     DateTimeOffset OpenedAt)
@@ -34,13 +37,11 @@ public sealed record Account(
     /// <summary>The stream version this state reflects; Marten sets it. It is the account's ETag.</summary>
     public int Version { get; set; }
 
-    public bool IsClosed => Status == AccountStatus.Closed;
+    /// <summary>When the customer's personal data was erased (<see cref="PersonalDataErased"/>); null while it is kept.</summary>
+    public DateTimeOffset? PersonalDataErasedAt { get; init; }
 
-    /// <summary>
-    /// The email as uniqueness compares it (<see cref="ContactRules.EmailKey"/>); the unique index sits on this, not on
-    /// the email. Computed on read, so it holds for accounts opened before it existed (once their snapshots are rebuilt).
-    /// </summary>
-    public string EmailKey => ContactRules.EmailKey(Email);
+    public bool IsClosed => Status == AccountStatus.Closed;
+    public bool IsErased => PersonalDataErasedAt is not null;
 
     public static Account Create(AccountOpened opened) =>
         new(opened.AccountId, opened.Name, opened.Email, opened.Phone, 0m, AccountStatus.Open, opened.OpenedAt);
@@ -49,6 +50,10 @@ public sealed record Account(
     public Account Apply(FundsWithdrawn e) => this with { Balance = Balance - e.Amount };
     public Account Apply(ContactDetailsChanged e) => this with { Email = e.Email, Phone = e.Phone };
     public Account Apply(AccountClosed _) => this with { Status = AccountStatus.Closed };
+    public Account Apply(PersonalDataErased e) => this with
+    {
+        Name = SealedText.Erased, Email = SealedText.Erased, Phone = SealedText.Erased, PersonalDataErasedAt = e.ErasedAt
+    };
 
     public Account Apply(OrderPaymentDebited e) => this with { Balance = Balance - e.Amount };
     public Account Apply(OrderPaymentDeclined _) => this;
@@ -63,6 +68,7 @@ public sealed record Account(
         (_, FundsWithdrawn e) => state.Apply(e),
         (_, ContactDetailsChanged e) => state.Apply(e),
         (_, AccountClosed e) => state.Apply(e),
+        (_, PersonalDataErased e) => state.Apply(e),
         (_, OrderPaymentDebited e) => state.Apply(e),
         (_, OrderPaymentDeclined e) => state.Apply(e),
         (_, OrderPaymentRefunded e) => state.Apply(e),

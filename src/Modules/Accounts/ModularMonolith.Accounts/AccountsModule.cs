@@ -6,6 +6,9 @@ using ModularMonolith.BuildingBlocks.EventSourcing;
 using Microsoft.Extensions.DependencyInjection;
 using ModularMonolith.Accounts.GettingStatement;
 using ModularMonolith.Accounts.PayingForOrders;
+using ModularMonolith.Accounts.PersonalData;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using ModularMonolith.BuildingBlocks.Http;
 using ModularMonolith.BuildingBlocks.Persistence;
 using Wolverine;
@@ -20,7 +23,8 @@ namespace ModularMonolith.Accounts;
 public static class AccountsModule
 {
     public const string Schema = "accounts";
-    public const string EmailIndex = "accounts_email_unique";
+    /// <summary>The email claims' primary key: the uniqueness check since #15 (PersonalData/EmailClaim).</summary>
+    public const string EmailIndex = "pkey_mt_doc_emailclaim_id";
 
     public static IServiceCollection AddAccountsModule(this IServiceCollection services)
     {
@@ -30,15 +34,15 @@ public static class AccountsModule
             store.Projections.Add<AccountStatementProjection>(ProjectionLifecycle.Async);
             // Paying for an order is idempotent through this row per (account, order), written with the events.
             store.Projections.Add<OrderPaymentProjection>(ProjectionLifecycle.Inline);
-            // Email uniqueness is enforced here, by PostgreSQL, in the transaction that appends the event.
-            // It compares EmailKey (NFKC, case-folded in .NET), so "ADA@example.com" and "ada@ｅxample.com" collide
-            // whatever the database's collation does with lower().
-            store.Schema.For<Account>().Index(x => x.EmailKey, index =>
-            {
-                index.Name = EmailIndex;
-                index.IsUnique = true;
-            });
+            // Personal data (ADR 0013): a key per account in its own table; email uniqueness on a keyed hash of the
+            // address (EmailKey: NFKC, case-folded in .NET, so "ADA@example.com" and "ada@ｅxample.com" collide
+            // whatever the database's collation does), enforced by PostgreSQL in the transaction that appends the event.
+            store.Schema.For<PersonalDataKey>();
+            store.Schema.For<EmailClaim>();
         });
+
+        services.AddSingleton(provider => EmailLookup.FromConfiguration(provider.GetRequiredService<IConfiguration>(),
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger<EmailLookup>()));
 
         services.AddSingleton(new UniqueConstraint(EmailIndex, "email", "An account with this email already exists."));
         // A closed account is finished: it can change no more. Its last write is its snapshot's last modification.

@@ -3,6 +3,7 @@ using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using ModularMonolith.Accounts.GettingAccount;
+using ModularMonolith.Accounts.PersonalData;
 using ModularMonolith.BuildingBlocks.Domain;
 using ModularMonolith.BuildingBlocks.Http;
 using Wolverine.Http;
@@ -13,7 +14,15 @@ namespace ModularMonolith.Accounts.ChangingContactDetails;
 /// <summary>Replace the account's email and phone. The email stays unique across accounts, ignoring case.</summary>
 public sealed record ChangeContactDetails([Required] string Email, [Required] string Phone);
 
-public sealed record ContactDetailsChanged(Guid AccountId, string Email, string Phone, DateTimeOffset ChangedAt);
+/// <summary>New email and phone, sealed with the account's key.</summary>
+public sealed record ContactDetailsChanged(Guid AccountId, SealedText Email, SealedText Phone, DateTimeOffset ChangedAt)
+    : IHoldPersonalData
+{
+    public object Reveal(PersonalDataKey? key) => new
+    {
+        AccountId, Email = PersonalDataKey.Reveal(key, Email), Phone = PersonalDataKey.Reveal(key, Phone), ChangedAt
+    };
+}
 
 [MartenStore(typeof(IAccountsStore))]
 public static class ChangeContactDetailsEndpoint
@@ -27,22 +36,39 @@ public static class ChangeContactDetailsEndpoint
         return errors.ToProblem();
     }
 
-    /// <summary>Nothing changes when nothing is different; a taken email fails the unique index at commit (409).</summary>
-    public static object[] Decide(Account account, ChangeContactDetails command, DateTimeOffset now)
+    /// <summary>
+    /// Nothing changes when nothing is different (compared in clear, opened with <paramref name="key"/>); a taken email
+    /// fails its claim at commit (409). Erased personal data stays erased: new details would need a new account.
+    /// </summary>
+    public static object[] Decide(Account account, ChangeContactDetails command, DateTimeOffset now, PersonalDataKey? key)
     {
         if (account.IsClosed)
             throw new RuleViolation($"account {account.Id} is closed: its contact details can no longer change.");
+        if (account.IsErased || key is null)
+            throw new RuleViolation($"account {account.Id}'s personal data was erased: its contact details can no longer change.");
 
         var email = ContactRules.NormalizeEmail(command.Email);
         var phone = ContactRules.NormalizePhone(command.Phone);
-        return email == account.Email && phone == account.Phone
+        return email == PersonalDataKey.Reveal(key, account.Email) && phone == PersonalDataKey.Reveal(key, account.Phone)
             ? []
-            : [new ContactDetailsChanged(account.Id, email, phone, now)];
+            : [new ContactDetailsChanged(account.Id, key.Seal(email), key.Seal(phone), now)];
     }
 
     [WolverinePut("/api/accounts/{id}/contact", OperationId = "ChangeContactDetails")]
     [ProducesResponseType<AccountView>(StatusCodes.Status200OK)]
     public static Task<AccountView> Put(Guid id, ChangeContactDetails command, IDocumentSession session,
-        HttpContext http, TimeProvider clock, CancellationToken cancellation) =>
-        AccountWrites.DecideAsync(id, session, http, account => Decide(account, command, clock.GetUtcNow()), cancellation);
+        HttpContext http, TimeProvider clock, EmailLookup emails, CancellationToken cancellation) =>
+        AccountWrites.DecideAsync(id, session, http, (account, key) =>
+        {
+            var events = Decide(account, command, clock.GetUtcNow(), key);
+            // The address moves from one claim to the other in the same transaction (same address: nothing to move).
+            var before = emails.Of(PersonalDataKey.Reveal(key, account.Email));
+            var after = emails.Claim(account.Id, ContactRules.NormalizeEmail(command.Email));
+            if (events.Length > 0 && before != after.Id)
+            {
+                session.Delete<EmailClaim>(before);
+                session.Insert(after);
+            }
+            return events;
+        }, cancellation);
 }

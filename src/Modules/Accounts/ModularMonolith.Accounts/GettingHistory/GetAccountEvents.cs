@@ -1,6 +1,7 @@
 using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using ModularMonolith.Accounts.PersonalData;
 using ModularMonolith.BuildingBlocks.EventSourcing;
 using ModularMonolith.BuildingBlocks.Http;
 using ModularMonolith.BuildingBlocks.Identity;
@@ -12,7 +13,10 @@ namespace ModularMonolith.Accounts.GettingHistory;
 [MartenStore(typeof(IAccountsStore))]
 public static class GetAccountEventsEndpoint
 {
-    /// <summary>The audit trail: every event of the account's stream, in order, page by page.</summary>
+    /// <summary>
+    /// The audit trail: every event of the account's stream, in order, page by page; personal data opened with the
+    /// account's key, "(erased)" once it is gone.
+    /// </summary>
     [WolverineGet("/api/accounts/{id}/events", OperationId = "GetAccountEvents")]
     [ProducesResponseType<AuditPage>(StatusCodes.Status200OK)]
     public static async Task<AuditPage> Get(Guid id, string? page, string? pageSize, IQuerySession session,
@@ -20,6 +24,11 @@ public static class GetAccountEventsEndpoint
     {
         Caller.From(http.User).EnsureMayActFor(id, "account");
         var (p, size) = StreamHistory.ParsePaging(page, pageSize);
-        return await session.AuditTrailAsync(id, p, size, cancellation) ?? throw RequestRefused.NotFound("account", id);
+        var trail = await session.AuditTrailAsync(id, p, size, cancellation) ?? throw RequestRefused.NotFound("account", id);
+        var key = await PersonalDataKey.LoadAsync(session, id, cancellation);
+        return trail with
+        {
+            Events = trail.Events.Select(e => e.Data is IHoldPersonalData personal ? e with { Data = personal.Reveal(key) } : e).ToList()
+        };
     }
 }

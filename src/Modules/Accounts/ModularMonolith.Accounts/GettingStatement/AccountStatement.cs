@@ -4,8 +4,10 @@ using Marten.Events.Aggregation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using ModularMonolith.Accounts.Depositing;
+using ModularMonolith.Accounts.ErasingPersonalData;
 using ModularMonolith.Accounts.OpeningAccount;
 using ModularMonolith.Accounts.PayingForOrders;
+using ModularMonolith.Accounts.PersonalData;
 using ModularMonolith.Accounts.Withdrawing;
 using ModularMonolith.BuildingBlocks.EventSourcing;
 using ModularMonolith.BuildingBlocks.Http;
@@ -23,13 +25,17 @@ public enum MovementKind
     OrderRefund
 }
 
-/// <summary>One money movement: signed amount (negative takes money out) and the balance right after it.</summary>
+/// <summary>
+/// One money movement: signed amount (negative takes money out) and the balance right after it. In the stored document
+/// the reference is still sealed (<see cref="SealedText.Stored"/>); the endpoint opens it with the account's key.
+/// </summary>
 public sealed record StatementLine(long Version, MovementKind Kind, decimal Amount, decimal BalanceAfter,
     Guid? OrderId, string? Reference, DateTimeOffset At);
 
 /// <summary>
 /// Every money movement of an account in order, with a running balance. A reporting view: built by an async
-/// projection in the async daemon, so it trails the writes by a moment and costs the write path nothing.
+/// projection in the async daemon, so it trails the writes by a moment and costs the write path nothing. It holds no
+/// clear personal data: references stay sealed, and an erasure drops even the ciphertext.
 /// </summary>
 public sealed class AccountStatement
 {
@@ -37,11 +43,14 @@ public sealed class AccountStatement
     public decimal Balance { get; set; }
     public List<StatementLine> Lines { get; set; } = [];
 
-    public void Record(IEvent e, MovementKind kind, decimal signedAmount, Guid? orderId, string? reference, DateTimeOffset at)
+    public void Record(IEvent e, MovementKind kind, decimal signedAmount, Guid? orderId, SealedText? reference, DateTimeOffset at)
     {
         Balance += signedAmount;
-        Lines.Add(new StatementLine(e.Version, kind, signedAmount, Balance, orderId, reference, at));
+        Lines.Add(new StatementLine(e.Version, kind, signedAmount, Balance, orderId, reference?.Stored, at));
     }
+
+    public void Erase() =>
+        Lines = Lines.Select(l => l.Reference is null ? l : l with { Reference = SealedText.Erased.Stored }).ToList();
 }
 
 public sealed class AccountStatementProjection : SingleStreamProjection<AccountStatement, Guid>
@@ -61,6 +70,8 @@ public sealed class AccountStatementProjection : SingleStreamProjection<AccountS
 
     public void Apply(AccountStatement s, IEvent<OrderPaymentRefunded> e) =>
         s.Record(e, MovementKind.OrderRefund, e.Data.Amount, e.Data.OrderId, null, e.Data.RefundedAt);
+
+    public void Apply(AccountStatement s, PersonalDataErased _) => s.Erase();
 }
 
 public sealed record StatementPage(Guid AccountId, decimal Balance, int Page, int PageSize, int TotalLines,
@@ -85,7 +96,10 @@ public static class GetStatementEndpoint
             statement = new AccountStatement { Id = id };
         }
 
-        var lines = statement.Lines.Skip((p - 1) * size).Take(size).ToList();
+        var key = await PersonalDataKey.LoadAsync(session, id, cancellation);
+        var lines = statement.Lines.Skip((p - 1) * size).Take(size)
+            .Select(l => l.Reference is null ? l : l with { Reference = PersonalDataKey.Reveal(key, new SealedText(l.Reference)) })
+            .ToList();
         return new StatementPage(id, statement.Balance, p, size, statement.Lines.Count, lines);
     }
 }

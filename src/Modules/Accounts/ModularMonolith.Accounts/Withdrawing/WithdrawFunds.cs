@@ -3,6 +3,7 @@ using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using ModularMonolith.Accounts.GettingAccount;
+using ModularMonolith.Accounts.PersonalData;
 using ModularMonolith.BuildingBlocks.Domain;
 using ModularMonolith.BuildingBlocks.Http;
 using Wolverine.Http;
@@ -13,7 +14,13 @@ namespace ModularMonolith.Accounts.Withdrawing;
 /// <summary>Money taken out of the account by its owner. The balance never goes below zero.</summary>
 public sealed record WithdrawFunds([Required] decimal? Amount, string? Reference);
 
-public sealed record FundsWithdrawn(Guid AccountId, decimal Amount, string? Reference, DateTimeOffset WithdrawnAt);
+/// <summary>Money taken out. The reference is the customer's own words, so it is sealed like their contact details.</summary>
+public sealed record FundsWithdrawn(Guid AccountId, decimal Amount, SealedText? Reference, DateTimeOffset WithdrawnAt)
+    : IHoldPersonalData
+{
+    public object Reveal(PersonalDataKey? key) =>
+        new { AccountId, Amount, Reference = PersonalDataKey.Reveal(key, Reference), WithdrawnAt };
+}
 
 [MartenStore(typeof(IAccountsStore))]
 public static class WithdrawFundsEndpoint
@@ -21,7 +28,7 @@ public static class WithdrawFundsEndpoint
     public static ProblemDetails Validate(WithdrawFunds? command) =>
         command is null ? FieldErrors.MissingBody() : Money.ValidateMovement(command.Amount, command.Reference);
 
-    public static FundsWithdrawn Decide(Account account, decimal amount, string? reference, DateTimeOffset now)
+    public static FundsWithdrawn Decide(Account account, decimal amount, SealedText? reference, DateTimeOffset now)
     {
         if (account.IsClosed)
             throw new RuleViolation($"account {account.Id} is closed: it allows no withdrawals.");
@@ -36,6 +43,6 @@ public static class WithdrawFundsEndpoint
     [ProducesResponseType<AccountView>(StatusCodes.Status200OK)]
     public static Task<AccountView> Post(Guid id, WithdrawFunds command, IDocumentSession session, HttpContext http,
         TimeProvider clock, CancellationToken cancellation) =>
-        AccountWrites.DecideAsync(id, session, http,
-            account => [Decide(account, command.Amount!.Value, command.Reference is null ? null : PlainText.Normalize(command.Reference), clock.GetUtcNow())], cancellation);
+        AccountWrites.DecideAsync(id, session, http, (account, key) =>
+            [Decide(account, command.Amount!.Value, References.Seal(account, key, command.Reference), clock.GetUtcNow())], cancellation);
 }

@@ -1,0 +1,10 @@
+namespace ModularMonolith.Accounts.PersonalData;
+
+/// <summary>
+/// An event with sealed personal data in it. The audit trail shows <see cref="Reveal"/>'s answer instead of the
+/// event itself: the same members, personal ones opened with the account's key (or "(erased)").
+/// </summary>
+public interface IHoldPersonalData
+{
+    object Reveal(PersonalDataKey? key);
+}
