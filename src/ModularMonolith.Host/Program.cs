@@ -2,6 +2,7 @@ using JasperFx;
 using ModularMonolith.Accounts;
 using ModularMonolith.Cart;
 using ModularMonolith.Host.Cli;
+using ModularMonolith.Host.AdminConsole;
 using ModularMonolith.Host.Wiring;
 using ModularMonolith.Orders;
 
@@ -24,10 +25,12 @@ builder.Services
 builder.AddTokenAuthentication();
 builder.AddHttpApi();
 builder.AddObservability();
+builder.AddOperationsConsole();
 
 var app = builder.Build();
 app.UseHttpApi();
 app.UseObservability();
+app.UseOperationsConsole();
 
 return await app.RunJasperFxCommands(args);
 
