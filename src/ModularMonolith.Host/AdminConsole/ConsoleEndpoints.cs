@@ -108,11 +108,11 @@ internal static class ConsoleEndpoints
     }
 
     private static async Task<IResult> SignInAsync([FromForm] string? token, [FromForm] string? development, HttpContext context,
-        IHostEnvironment env, IOptionsMonitor<JwtBearerOptions> jwt, IOptions<AuthOptions> auth, TimeProvider clock)
+        IHostEnvironment env, IOptions<AuthOptions> auth, TimeProvider clock)
     {
         if (development == "true" && env.IsDevelopment())
             token = AccessTokens.ForAdmin(auth.Value, clock.GetUtcNow());
-        var (expires, refusal) = await ConsoleAuthentication.JudgeAsync(jwt, token);
+        var (expires, refusal) = await ConsoleAuthentication.JudgeAsync(auth.Value, token);
         if (refusal is not null)
             return Page<SignInPage>(new { Refusal = refusal, DevelopmentShortcut = env.IsDevelopment() },
                 token is null ? 400 : StatusCodes.Status403Forbidden);

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using ModularMonolith.BuildingBlocks.Identity;
+using ModularMonolith.Host.Auth;
+using ModularMonolith.Host.Wiring;
 
 namespace ModularMonolith.Host.AdminConsole.SigningIn;
 
@@ -25,11 +27,12 @@ public static class ConsoleAuthentication
     public static IServiceCollection AddConsoleAuthentication(this IServiceCollection services)
     {
         services.AddAuthentication().AddJwtBearer(Scheme);
-        services.AddOptions<JwtBearerOptions>(Scheme).Configure<IOptionsMonitor<JwtBearerOptions>>((console, all) =>
+        // Built from AuthOptions like the API's scheme (Authentication.ValidationParameters), not read from the API scheme's
+        // options: configuring one named JwtBearerOptions from inside another's creation hung every request.
+        services.AddOptions<JwtBearerOptions>(Scheme).Configure<IOptions<AuthOptions>>((console, auth) =>
         {
-            var api = all.Get(JwtBearerDefaults.AuthenticationScheme);
             console.MapInboundClaims = false;
-            console.TokenValidationParameters = api.TokenValidationParameters.Clone();
+            console.TokenValidationParameters = Authentication.ValidationParameters(auth.Value);
             console.Events = new JwtBearerEvents
             {
                 OnMessageReceived = context =>
@@ -53,11 +56,11 @@ public static class ConsoleAuthentication
     }
 
     /// <summary>The verdict on a pasted token: the admin's expiry, or why it is refused (said to the person signing in).</summary>
-    public static async Task<(DateTimeOffset? Expires, string? Refusal)> JudgeAsync(IOptionsMonitor<JwtBearerOptions> options, string? token)
+    public static async Task<(DateTimeOffset? Expires, string? Refusal)> JudgeAsync(AuthOptions auth, string? token)
     {
         if (string.IsNullOrWhiteSpace(token))
             return (null, "Paste an admin bearer token (eng/run.sh token --admin prints one).");
-        var parameters = options.Get(JwtBearerDefaults.AuthenticationScheme).TokenValidationParameters;
+        var parameters = Authentication.ValidationParameters(auth);
         var result = await new JsonWebTokenHandler { MapInboundClaims = false }.ValidateTokenAsync(token.Trim(), parameters);
         if (!result.IsValid)
             return (null, "This token is not valid here: it is malformed, expired, or not signed by this system.");
