@@ -47,18 +47,18 @@ public sealed class UsingTheConsole(ConsoleApp app)
         await page.GetByRole(AriaRole.Link, new() { Name = $"order {order}" }).ClickAsync();
 
         await Expect(page.Locator("ol.timeline > li")).ToHaveCountAsync(2);
-        await Expect(page.Locator("[data-aggregate]")).ToContainTextAsync("\"status\": \"paid\"");
+        await Expect(page.Locator("[data-aggregate]")).ToContainTextAsync("\"status\": \"Paid\"");
         await page.GetByRole(AriaRole.Link, new() { Name = "The order at version 1" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "The order at version 1" })).ToBeVisibleAsync();
-        await Expect(page.Locator("[data-aggregate]")).ToContainTextAsync("\"status\": \"pending\"");
+        await Expect(page.Locator("[data-aggregate]")).ToContainTextAsync("\"status\": \"Pending\"");
 
         await page.GetByLabel("From version").FillAsync("1");
         await page.GetByLabel("to version").FillAsync("2");
         await page.GetByRole(AriaRole.Button, new() { Name = "Compare" }).ClickAsync();
-        await Expect(page.Locator("tr", new() { HasText = "$.status" })).ToContainTextAsync("\"paid\"");
+        await Expect(page.Locator("tr", new() { HasText = "$.status" })).ToContainTextAsync("\"Paid\"");
         await console.ScreenshotAsync("console-stream");
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "Order flow" }).First.ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Its flow across the modules" }).ClickAsync();
         foreach (var step in new[] { "cart_checked_out", "order_placed", "order_paid" })
             await Expect(page.Locator("ol.flow")).ToContainTextAsync(step);
         await Expect(page.Locator("ol.flow .module", new() { HasText = "accounts" }).First).ToBeVisibleAsync();
@@ -136,7 +136,7 @@ public sealed class UsingTheConsole(ConsoleApp app)
             await page.GetByRole(AriaRole.Link, new() { Name = screen, Exact = true }).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(screen);
             // Nothing wider than the window: the page itself never scrolls sideways (wide tables scroll in their box).
-            (await page.EvaluateAsync<int>("document.documentElement.scrollWidth")).ShouldBeLessThanOrEqualTo(width, screen);
+            (await page.EvaluateAsync<int>("document.documentElement.scrollWidth")).ShouldBeLessThanOrEqualTo(width, $"{screen} is wider than {width} px");
         }
         // The keyboard reaches the navigation first, and focus is drawn.
         await page.Keyboard.PressAsync("Tab");

@@ -36,6 +36,12 @@ public sealed class StreamViews(IServiceProvider services, NpgsqlDataSource data
         ("order", OrdersModule.Schema, typeof(OrderSummary))
     ];
 
+    /// <summary>Indented, and '+' or non-ASCII names shown as written rather than as \u escapes (this is for reading).</summary>
+    private static readonly JsonSerializerOptions Display = new()
+    {
+        WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping
+    };
+
     public static IReadOnlyList<string> KindNames => Kinds.Select(k => k.Kind).ToList();
 
     /// <summary>Every module's stream with this id (a cart and the order placed from it share theirs).</summary>
@@ -116,7 +122,7 @@ public sealed class StreamViews(IServiceProvider services, NpgsqlDataSource data
         await session.LoadAtAsync<T>(id, point, kind, static _ => { }, cancellation);
 
     private static string Indented(IDocumentStore store, object data) =>
-        JsonNode.Parse(store.Options.Serializer().ToJson(data))!.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        JsonNode.Parse(store.Options.Serializer().ToJson(data))!.ToJsonString(Display);
 
     private static Dictionary<string, string?> Flatten(JsonNode? node, string path = "$", Dictionary<string, string?>? into = null)
     {
