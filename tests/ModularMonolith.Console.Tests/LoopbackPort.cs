@@ -34,6 +34,10 @@ public sealed class LoopbackPort : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        // Same process as the host: with ASP.NET Core's own activity source the host's tracer would record this
+        // listener's requests too, as traces of their own that look like the host's (same paths).
+        builder.Services.AddSingleton(new System.Diagnostics.ActivitySource("LoopbackPort"));
+        builder.Services.AddSingleton(new System.Diagnostics.DiagnosticListener("LoopbackPort"));
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
         var invoker = new HttpMessageInvoker(host, disposeHandler: false);

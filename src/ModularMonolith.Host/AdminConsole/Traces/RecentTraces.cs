@@ -21,8 +21,7 @@ public sealed record TraceRecord(string TraceId, IReadOnlyList<SpanRecord> Spans
 /// <summary>
 /// The host's memory of recent traces, for the console's Traces screen (docs/adr/0011): an OpenTelemetry processor
 /// beside the exporters that keeps finished spans, bounded by trace count and by spans per trace, so a busy node
-/// holds a few megabytes at most. Traces whose root is a lone database or Marten call (the durability agent's and
-/// the projection daemon's polling, several a second) are not kept: they would push every business flow out.
+/// holds a few megabytes at most. Only traces that start with an HTTP request (the console's own excepted) are kept.
 /// </summary>
 public sealed class RecentTraces : BaseProcessor<Activity>
 {
@@ -47,7 +46,7 @@ public sealed class RecentTraces : BaseProcessor<Activity>
         var isRoot = activity.ParentSpanId == default;
         lock (_gate)
         {
-            if (isRoot && BackgroundSources.Contains(activity.Source.Name))
+            if (isRoot && !IsWorthKeeping(activity))
             {
                 // Its children (ended first) were buffered under the same trace id: forget them with it.
                 if (_traces.Remove(activity.TraceId, out var noise)) _order.Remove(noise.Node);
@@ -73,6 +72,16 @@ public sealed class RecentTraces : BaseProcessor<Activity>
             entry.Spans.Add(Record(activity));
         }
     }
+
+    /// <summary>
+    /// A trace is kept when it starts with an HTTP request from outside, not the console's own pages and polling: the
+    /// durability agent's, the daemon's and the database's own spans start traces of their own several times a second,
+    /// and would push every business flow out of the store within seconds. A message's handler spans belong to the
+    /// trace of the request that caused them (their parent travels in the envelope), so they are kept with it.
+    /// </summary>
+    private static bool IsWorthKeeping(Activity root) =>
+        root.Source.Name == "Microsoft.AspNetCore" &&
+        !(root.GetTagItem("url.path") as string ?? "").StartsWith("/console", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Traces with at least one span that is not background noise, newest first.</summary>
     public IReadOnlyList<TraceRecord> Recent(int limit = 50)
