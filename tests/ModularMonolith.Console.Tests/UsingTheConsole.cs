@@ -17,6 +17,7 @@ public sealed class UsingTheConsole(ConsoleApp app)
     [Fact]
     public async Task An_admin_sees_every_projection_starts_a_rebuild_and_watches_it_finish()
     {
+        await PaidOrderAsync(); // events in every module's log, so the rebuild has work to show
         var console = await app.SignedInPageAsync();
         var page = console.Page;
 
