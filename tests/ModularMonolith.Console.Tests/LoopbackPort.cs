@@ -11,9 +11,8 @@ namespace ModularMonolith.Console.Tests;
 
 /// <summary>
 /// A Kestrel listener on 127.0.0.1 (a free port) that hands every request, unchanged, to the host's in-memory server:
-/// a browser needs a socket, and Alba's TestServer has none. Starting the host itself on Kestrel through
-/// WebApplicationFactory.UseKestrel left requests unanswered with JasperFx's command-line entry point (docs/adr/0011),
-/// so the host stays exactly as every other test starts it and only the transport is added.
+/// a browser needs a socket, and Alba's TestServer has none. The host stays exactly as every other test starts it;
+/// only the transport is added (docs/adr/0011).
 /// </summary>
 public sealed class LoopbackPort : IAsyncDisposable
 {
