@@ -37,4 +37,15 @@ if ((stop_local_server)); then
   trap 'eng/postgres.sh stop >/dev/null 2>&1 || true' EXIT
 fi
 
+# The console's browser tests drive Debian's Chromium (never a downloaded browser). Installed here when missing and
+# this script may (root, as in CI); otherwise those tests fail saying what to install.
+if [[ ! -x /usr/bin/chromium ]]; then
+  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    log "browser: /usr/bin/chromium missing; apt-get install -y chromium"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    log "browser: /usr/bin/chromium missing and not root: the console's browser tests will fail (sudo apt-get install chromium)"
+  fi
+fi
+
 dotnet test ModularMonolith.sln -c Release "$@"

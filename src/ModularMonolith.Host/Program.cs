@@ -1,5 +1,6 @@
 using JasperFx;
 using ModularMonolith.Host.Cli;
+using ModularMonolith.Host.AdminConsole;
 using ModularMonolith.Host.Wiring;
 
 [assembly: JasperFxAssembly]
@@ -18,10 +19,12 @@ foreach (var module in topology.Enabled) module.AddServices(builder.Services);
 builder.AddTokenAuthentication();
 builder.AddHttpApi();
 builder.AddObservability();
+builder.AddOperationsConsole();
 
 var app = builder.Build();
 app.UseHttpApi();
 app.UseObservability();
+app.UseOperationsConsole();
 
 return await app.RunJasperFxCommands(args);
 

@@ -37,14 +37,9 @@ public abstract class AppFixture : IAsyncLifetime
 
         Host = await AlbaHost.For<Program>(web =>
         {
-            web.UseEnvironment("Development");
-            web.UseSetting("ConnectionStrings:Postgres", _database.ConnectionString);
-            web.UseSetting("Auth:SigningKey", SigningKey);
+            UseTestSettings(web, _database.ConnectionString);
             web.ConfigureServices(services =>
             {
-                // One node, no leader election: the async daemon runs in-process right away.
-                services.RunWolverineInSoloMode();
-                services.DisableAllExternalWolverineTransports();
                 services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, ResponseRecorder>();
                 ConfigureServices(services);
             });
@@ -54,6 +49,22 @@ public abstract class AppFixture : IAsyncLifetime
         Contract = new ResponseContract(System.Text.Json.JsonDocument.Parse(
             await Host.Server.CreateClient().GetStringAsync("/openapi/v1.json")));
         Host.AfterEachAsync(context => Contract.CheckAsync(context!));
+    }
+
+    /// <summary>
+    /// How every test host runs, over Alba's in-memory server or a real port (the browser tests): Development, the test
+    /// database, the tests' signing key, one node without leader election (the async daemon runs in-process at once).
+    /// </summary>
+    public static void UseTestSettings(IWebHostBuilder web, string connectionString)
+    {
+        web.UseEnvironment("Development");
+        web.UseSetting("ConnectionStrings:Postgres", connectionString);
+        web.UseSetting("Auth:SigningKey", SigningKey);
+        web.ConfigureServices(services =>
+        {
+            services.RunWolverineInSoloMode();
+            services.DisableAllExternalWolverineTransports();
+        });
     }
 
     /// <summary>What a test assembly adds to the host: a logger provider, in-memory exporters, test-only handlers.</summary>

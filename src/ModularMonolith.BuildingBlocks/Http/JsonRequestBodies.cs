@@ -35,7 +35,16 @@ public static class JsonRequestBodies
         }
 
         var request = context.Request;
-        var bodyType = endpoint.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
+        var accepts = endpoint.Metadata.GetMetadata<IAcceptsMetadata>();
+        // An HTML form endpoint (the admin console's, not the API) declares form content types only: ASP.NET binds its
+        // body, and its antiforgery check runs, as for any form.
+        if (accepts is { ContentTypes.Count: > 0 } && !accepts.ContentTypes.Any(IsJson))
+        {
+            await next(context);
+            return;
+        }
+
+        var bodyType = accepts?.RequestType;
         if (bodyType is null)
         {
             if (await CarriesBodyAsync(request))

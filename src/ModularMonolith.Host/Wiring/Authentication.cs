@@ -21,22 +21,24 @@ internal static class Authentication
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>>((jwt, options) =>
             {
-                var auth = options.Value;
                 jwt.MapInboundClaims = false;
-                jwt.TokenValidationParameters = new TokenValidationParameters
-                {
-                    ValidIssuer = auth.Issuer,
-                    ValidAudience = auth.Audience,
-                    IssuerSigningKey = AccessTokens.KeyFrom(auth),
-                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-                    NameClaimType = "sub",
-                    RoleClaimType = AccessTokens.RoleClaim,
-                    ClockSkew = TimeSpan.FromSeconds(30)
-                };
+                jwt.TokenValidationParameters = ValidationParameters(options.Value);
             });
 
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Caller.AdminRole, policy => policy.RequireRole(Caller.AdminRole));
         return builder;
     }
+
+    /// <summary>How a token is judged: by the API's bearer scheme and by the admin console's sign-in and cookie scheme.</summary>
+    public static TokenValidationParameters ValidationParameters(AuthOptions auth) => new()
+    {
+        ValidIssuer = auth.Issuer,
+        ValidAudience = auth.Audience,
+        IssuerSigningKey = AccessTokens.KeyFrom(auth),
+        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        NameClaimType = "sub",
+        RoleClaimType = AccessTokens.RoleClaim,
+        ClockSkew = TimeSpan.FromSeconds(30)
+    };
 }
