@@ -12,7 +12,7 @@ namespace ModularMonolith.Console.Tests;
 /// <summary>
 /// A Kestrel listener on 127.0.0.1 (a free port) that hands every request, unchanged, to the host's in-memory server:
 /// a browser needs a socket, and Alba's TestServer has none. The host stays exactly as every other test starts it;
-/// only the transport is added (docs/adr/0011).
+/// only the transport is added (docs/adr/0014).
 /// </summary>
 public sealed class LoopbackPort : IAsyncDisposable
 {

@@ -8,7 +8,7 @@ using OpenTelemetry.Trace;
 namespace ModularMonolith.Host.AdminConsole;
 
 /// <summary>
-/// The admin console at <c>/console</c> (issue #16, docs/adr/0011): Razor components rendered on the server, a cookie
+/// The admin console at <c>/console</c> (issue #16, docs/adr/0014): Razor components rendered on the server, a cookie
 /// holding the admin's token, antiforgery on every POST, and the host's recent traces in memory.
 /// </summary>
 internal static class OperationsConsole

@@ -8,7 +8,7 @@ using ModularMonolith.Host.Wiring;
 namespace ModularMonolith.Host.AdminConsole.SigningIn;
 
 /// <summary>
-/// How the console knows its admin (docs/adr/0011): the admin's bearer token, checked once at sign-in with the API's
+/// How the console knows its admin (docs/adr/0014): the admin's bearer token, checked once at sign-in with the API's
 /// own JWT validation, is kept in an HttpOnly, SameSite=Strict cookie scoped to <c>/console</c> that expires with
 /// the token. A second JWT bearer scheme reads it from that cookie, with the API's validation parameters, on every
 /// console request; it is used by the console's routes only, so the API never accepts the cookie (no CSRF surface

@@ -19,7 +19,7 @@ public sealed record TraceRecord(string TraceId, IReadOnlyList<SpanRecord> Spans
 }
 
 /// <summary>
-/// The host's memory of recent traces, for the console's Traces screen (docs/adr/0011): an OpenTelemetry processor
+/// The host's memory of recent traces, for the console's Traces screen (docs/adr/0014): an OpenTelemetry processor
 /// beside the exporters that keeps finished spans, bounded by trace count and by spans per trace, so a busy node
 /// holds a few megabytes at most. Only traces that start with an HTTP request (the console's own excepted) are kept.
 /// </summary>
