@@ -74,6 +74,32 @@ public sealed class UsingTheConsole(ConsoleApp app)
         console.Errors.ShouldBeEmpty();
     }
 
+    /// <summary>Personal data is sealed in the events (ADR 0013): the console opens it as the API does, and after an
+    /// erasure shows it erased, at every version and in every event, never as ciphertext.</summary>
+    [Fact]
+    public async Task An_admin_sees_an_accounts_personal_data_opened_and_after_its_erasure_erased()
+    {
+        var name = $"Ada {Guid.NewGuid():N}"[..16];
+        var account = (await app.CallAsync("", HttpMethod.Post, "/api/accounts",
+            new { name, email = $"ada.{Guid.NewGuid():N}@example.com", phone = "+442079460958" })).GetProperty("id").GetGuid();
+        var console = await app.SignedInPageAsync();
+        var page = console.Page;
+
+        await page.GotoAsync($"/console/streams/account/{account}");
+        await Expect(page.Locator("[data-aggregate]")).ToContainTextAsync($"\"name\": \"{name}\"");
+        await Expect(page.Locator("ol.timeline")).ToContainTextAsync(name);
+
+        await app.CallAsync(app.AdminToken(), HttpMethod.Post, $"/api/accounts/{account}/erasure");
+        foreach (var url in new[] { $"/console/streams/account/{account}", $"/console/streams/account/{account}?version=1" })
+        {
+            await page.GotoAsync(url);
+            await Expect(page.Locator("[data-aggregate]")).ToContainTextAsync("\"name\": \"(erased)\"");
+            await Expect(page.Locator("main")).Not.ToContainTextAsync(name);
+        }
+        await Expect(page.Locator("ol.timeline")).ToContainTextAsync(new System.Text.RegularExpressions.Regex("personal_?data_?erased", System.Text.RegularExpressions.RegexOptions.IgnoreCase));
+        console.Errors.ShouldBeEmpty();
+    }
+
     [Fact]
     public async Task An_admin_replays_a_dead_letter_after_the_fix_and_it_is_handled_once()
     {

@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Marten;
 using ModularMonolith.Accounts;
+using ModularMonolith.Accounts.GettingAccount;
+using ModularMonolith.Accounts.PersonalData;
 using ModularMonolith.BuildingBlocks.EventSourcing;
 using ModularMonolith.Cart;
 using ModularMonolith.Orders;
@@ -84,7 +86,9 @@ public sealed class StreamViews(IServiceProvider services, NpgsqlDataSource data
         await using var session = store.QuerySession();
         var page = await session.AuditTrailAsync(id, 1, StreamHistory.MaxPageSize, cancellation);
         if (page is null) return ([], 0);
-        return (page.Events.Select(e => new TimelineEvent(e.Version, e.Sequence, e.Timestamp, e.Type, Indented(store, e.Data))).ToList(),
+        var key = kind == "account" ? await PersonalDataKey.LoadAsync(session, id, cancellation) : null;
+        return (page.Events.Select(e => new TimelineEvent(e.Version, e.Sequence, e.Timestamp, e.Type,
+                Indented(store, e.Data is IHoldPersonalData personal ? personal.Reveal(key) : e.Data))).ToList(),
             page.TotalEvents);
     }
 
@@ -95,6 +99,10 @@ public sealed class StreamViews(IServiceProvider services, NpgsqlDataSource data
         var store = ModuleStores.Resolve(services, module);
         await using var session = store.QuerySession();
         var aggregate = await LoadAt(session, readModel, id, point, kind, cancellation);
+        // An account's personal data is sealed with its key (ADR 0013): shown as its owner's API shows it, opened
+        // while the key exists and "(erased)" after an erasure, never as ciphertext.
+        if (aggregate is Account account)
+            aggregate = AccountView.Of(account, await PersonalDataKey.LoadAsync(session, id, cancellation));
         return Indented(store, aggregate);
     }
 
