@@ -35,6 +35,9 @@ def machine():
 
 
 def main():
+    if "--compare-builds" in sys.argv:
+        from . import builds
+        return builds.main(sys.argv[sys.argv.index("--compare-builds") + 1:])
     if "--compare" in sys.argv:
         from . import compare
         compare.main(sys.argv[sys.argv.index("--compare") + 1:])

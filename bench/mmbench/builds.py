@@ -1,0 +1,67 @@
+"""bench/run.sh --compare-builds NAME=HOST_DLL NAME=HOST_DLL: two builds of the host (e.g. before and after a change,
+each built with eng/build-host.sh in its own worktree), measured in one run on the same machine and PostgreSQL
+cluster: each variant on a fresh database of its own (its own schema, its own seeded accounts), two rounds in
+alternating order (A B, then B A), sign-up (POST /api/accounts) and an owner's read (GET /api/accounts/{id}) at 1 and
+8 clients. For a change's before/after when the change alters the schema or the data, which `--compare` (environment
+only, one build) cannot show. Results in bench/results/compare-builds-<time>.json."""
+import json, os, time, uuid
+from . import load, scenarios
+from .infra import Host, LOCAL, ROOT, log, postgres
+
+ACCOUNTS = 256
+POINTS = [("open_account", "open-account.lua", False, 1), ("open_account", "open-account.lua", False, 8),
+          ("get_account", "get-account.lua", True, 1), ("get_account", "get-account.lua", True, 8)]
+
+
+def seed_accounts():
+    rows = scenarios.pool_map(lambda i: scenarios.new_customer(f"read{i}"), range(ACCOUNTS))
+    path = os.path.join(LOCAL, "accounts.txt")
+    with open(path, "w") as f:
+        f.writelines(f"{account} {tok}\n" for account, tok in rows)
+    return path
+
+
+def measure(name, dll, seconds):
+    postgres("destroy")
+    postgres("start")
+    scenarios.create_schema_objects(dll)
+    host = Host(dll)
+    host.start()
+    try:
+        accounts = seed_accounts()
+        load.wrk("open-account.lua", 8, 3, nonce=f"w{uuid.uuid4().hex[:8]}")
+        load.wrk("get-account.lua", 8, 3, accounts)
+        results = {}
+        for label, script, needs_accounts, clients in POINTS:
+            r = load.wrk(script, clients, seconds, accounts if needs_accounts else None, nonce=uuid.uuid4().hex[:8])
+            results[f"{label} c={clients}"] = r
+            log(f"{name:10s} {label} c={clients}: {r['tx_per_s']:8.1f} tx/s p50 {r['p50_ms']:.2f} "
+                f"p99 {r['p99_ms']:.2f} ms errors {r['errors']}")
+        return results
+    finally:
+        host.stop()
+
+
+def main(args, seconds=5):
+    variants = [a.split("=", 1) for a in args]
+    if len(variants) != 2 or any(not os.path.isfile(dll) for _, dll in variants):
+        raise SystemExit("usage: bench/run.sh --compare-builds NAME=HOST_DLL NAME=HOST_DLL (built by eng/build-host.sh)")
+    rounds = []
+    for round_ in range(2):
+        for name, dll in (variants if round_ == 0 else variants[::-1]):
+            rounds.append({"round": round_, "variant": name, "results": measure(name, dll, seconds)})
+    postgres("stop")
+
+    summary = {}
+    for point in rounds[0]["results"]:
+        means = {name: sum(r["results"][point]["tx_per_s"] for r in rounds if r["variant"] == name) / 2
+                 for name, _ in variants}
+        (a, _), (b, _) = variants
+        summary[point] = {**means, f"{b} ÷ {a}": round(means[b] / means[a], 3) if means[a] else None}
+        log(f"{point:18s} " + "  ".join(f"{n} {v:8.1f} tx/s" for n, v in means.items())
+            + f"  ratio {summary[point][f'{b} ÷ {a}']}")
+    path = os.path.join(ROOT, "bench", "results", f"compare-builds-{time.strftime('%Y%m%d-%H%M%S')}.json")
+    with open(path, "w") as f:
+        json.dump({"variants": dict(variants), "seconds": seconds, "rounds": rounds, "summary": summary}, f, indent=2)
+    log(f"results in {os.path.relpath(path, ROOT)}")
+    return 0
