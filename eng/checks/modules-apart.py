@@ -31,32 +31,14 @@ outages = []  # (start, end or None): 503s answered inside one (plus a minute) a
 GRACE_SECONDS = 60
 
 
-def call(method, path, tok=None, body=None, key=None, timeout=crash.REQUEST_SECONDS, base=None):
-    """crash.call, except that a 503 while a dependency is down (or just back) is expected and not recorded."""
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request((base or crash.BASE) + path, data=data, method=method)
-    if data is not None:
-        request.add_header("content-type", "application/json")
-    if tok:
-        request.add_header("Authorization", f"Bearer {tok}")
-    if key:
-        request.add_header("Idempotency-Key", key)
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            text = response.read().decode()
-            return response.status, json.loads(text) if text.startswith(("{", "[")) else text
-    except urllib.error.HTTPError as error:
-        text = error.read().decode()
-        now = time.time()
-        expected = error.code == 503 and any(start <= now <= (end or now) + GRACE_SECONDS for start, end in outages)
-        if error.code >= 500 and not expected:
-            crash.server_errors.append(f"{method} {request.full_url} -> {error.code} {text[:300]}")
-        return error.code, json.loads(text) if text.startswith("{") else text
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-        return None, None  # the process is down (being killed or restarting)
+def tolerated(status):
+    """A 503 while a dependency is down (or just back) is expected; any other 5xx fails the check."""
+    now = time.time()
+    return status == 503 and any(start <= now <= (end or now) + GRACE_SECONDS for start, end in outages)
 
 
-crash.call = call  # crash.must and crash.wait_caught_up look it up at each call
+crash.tolerated = tolerated  # crash.call looks it up at each answer
+call = crash.call
 
 
 class RabbitMq:
