@@ -6,7 +6,7 @@
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 case ${1:---quick} in
-  --quick | --full | --report-only | --profile | --compare | --rebuild-only) ;;
+  --quick | --full | --report-only | --profile | --compare | --compare-builds | --rebuild-only) ;;
   *) echo "usage: bench/run.sh [--quick|--full]" >&2; exit 2 ;;
 esac
 need_apt=()
