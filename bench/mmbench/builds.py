@@ -6,7 +6,7 @@ alternating order (A B, then B A), sign-up (POST /api/accounts) and an owner's r
 only, one build) cannot show. Results in bench/results/compare-builds-<time>.json."""
 import json, os, time, uuid
 from . import load, scenarios
-from .infra import Host, LOCAL, ROOT, log, postgres
+from .infra import Host, LOCAL, ROOT, _cpu_seconds, _postgres_cpu_seconds, log, postgres
 
 ACCOUNTS = 256
 POINTS = [("open_account", "open-account.lua", False, 1), ("open_account", "open-account.lua", False, 8),
@@ -33,10 +33,17 @@ def measure(name, dll, seconds):
         load.wrk("get-account.lua", 8, 3, accounts)
         results = {}
         for label, script, needs_accounts, clients in POINTS:
+            # CPU per request (host process, every postgres process) as well as throughput: on a busy machine tx/s
+            # measures the neighbours, the CPU a request costs much less so.
+            host_cpu, pg_cpu = _cpu_seconds(host.process.pid), _postgres_cpu_seconds()
             r = load.wrk(script, clients, seconds, accounts if needs_accounts else None, nonce=uuid.uuid4().hex[:8])
+            if r["requests"]:
+                r["host_cpu_ms"] = round(1000 * (_cpu_seconds(host.process.pid) - host_cpu) / r["requests"], 3)
+                r["pg_cpu_ms"] = round(1000 * (_postgres_cpu_seconds() - pg_cpu) / r["requests"], 3)
             results[f"{label} c={clients}"] = r
             log(f"{name:10s} {label} c={clients}: {r['tx_per_s']:8.1f} tx/s p50 {r['p50_ms']:.2f} "
-                f"p99 {r['p99_ms']:.2f} ms errors {r['errors']}")
+                f"p99 {r['p99_ms']:.2f} ms errors {r['errors']}; CPU per request: host {r.get('host_cpu_ms', 0):.3f} ms, "
+                f"PostgreSQL {r.get('pg_cpu_ms', 0):.3f} ms")
         return results
     finally:
         host.stop()
@@ -53,13 +60,21 @@ def main(args, seconds=5):
     postgres("stop")
 
     summary = {}
+    (a, _), (b, _) = variants
     for point in rounds[0]["results"]:
-        means = {name: sum(r["results"][point]["tx_per_s"] for r in rounds if r["variant"] == name) / 2
-                 for name, _ in variants}
-        (a, _), (b, _) = variants
-        summary[point] = {**means, f"{b} ÷ {a}": round(means[b] / means[a], 3) if means[a] else None}
-        log(f"{point:18s} " + "  ".join(f"{n} {v:8.1f} tx/s" for n, v in means.items())
-            + f"  ratio {summary[point][f'{b} ÷ {a}']}")
+        def mean(name, figure):
+            values = [r["results"][point].get(figure) for r in rounds if r["variant"] == name]
+            return sum(values) / len(values) if values and None not in values else None
+        row = {}
+        for figure in ("tx_per_s", "host_cpu_ms", "pg_cpu_ms"):
+            row[figure] = {name: mean(name, figure) for name, _ in variants}
+            before, after = row[figure][a], row[figure][b]
+            row[figure][f"{b} ÷ {a}"] = round(after / before, 3) if before and after is not None else None
+        summary[point] = row
+        log(f"{point:18s} tx/s {row['tx_per_s'][a]:8.1f} → {row['tx_per_s'][b]:8.1f} (× {row['tx_per_s'][f'{b} ÷ {a}']}); "
+            f"host CPU ms/request {row['host_cpu_ms'][a]:.3f} → {row['host_cpu_ms'][b]:.3f} "
+            f"(× {row['host_cpu_ms'][f'{b} ÷ {a}']}); PostgreSQL CPU ms/request {row['pg_cpu_ms'][a]:.3f} → "
+            f"{row['pg_cpu_ms'][b]:.3f} (× {row['pg_cpu_ms'][f'{b} ÷ {a}']})")
     path = os.path.join(ROOT, "bench", "results", f"compare-builds-{time.strftime('%Y%m%d-%H%M%S')}.json")
     with open(path, "w") as f:
         json.dump({"variants": dict(variants), "seconds": seconds, "rounds": rounds, "summary": summary}, f, indent=2)

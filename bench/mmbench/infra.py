@@ -225,16 +225,23 @@ def _cpu_seconds(pid):
 
 
 def _postgres_cpu_seconds():
-    """CPU of every postgres process (server, backends, background workers). Pooled backends live through a
-    measurement, so their CPU is all counted; one that exits in between loses what it used."""
+    """CPU of the bench cluster's postgres processes (its postmaster and every process it started: backends,
+    background workers), not of other clusters on the machine. Pooled backends live through a measurement, so their
+    CPU is all counted; one that exits in between loses what it used."""
+    try:
+        with open(os.path.join(LOCAL, "pg", "data", "postmaster.pid")) as f:
+            postmaster = f.readline().strip()
+    except OSError:
+        return 0.0
     total = 0.0
     for name in os.listdir("/proc"):
         if not name.isdigit():
             continue
         try:
-            with open(f"/proc/{name}/comm") as f:
-                if f.read().strip() != "postgres":
-                    continue
+            if name != postmaster:
+                with open(f"/proc/{name}/stat") as f:
+                    if f.read().rsplit(")", 1)[1].split()[1] != postmaster:
+                        continue
             total += _cpu_seconds(name)
         except OSError:
             continue

@@ -13,6 +13,11 @@ public sealed class AccountsApp : AppFixture
 {
     protected override string DatabaseName => "accounts";
 
+    /// <summary>Connection checkouts and statements of single requests (<see cref="DatabaseCalls"/>).</summary>
+    public DatabaseCalls Database { get; } = new();
+
+    protected override void ConfigureServices(IServiceCollection services) => Database.Observe<IAccountsStore>(services);
+
     /// <summary>Opens an account over HTTP with a unique email and returns its id.</summary>
     public async Task<Guid> OpenAccountAsync(string? email = null)
     {

@@ -15,18 +15,21 @@ internal static class AccountWrites
     public static async Task<AccountView> DecideAsync(Guid id, IDocumentSession session, HttpContext http,
         Func<Account, PersonalDataKey?, object[]> decide, CancellationToken cancellation)
     {
-        var key = id == Guid.Empty ? null : await PersonalDataKey.LoadAsync(session, id, cancellation);
-        var (state, version) = await session.DecideAsync<Account>(id, http, "account", account => account.Id, account =>
-        {
-            // An account opened before #15 has no key until seal-personal-data runs: its first write gets one, so
-            // what it writes from now on is sealed (it commits only with the write).
-            if (key is null && !account.IsErased)
+        PersonalDataKey? key = null;
+        // The key is read with the account, in the same round trip (a Marten batch, docs/adr/0012).
+        var (state, version) = await session.DecideAsync<Account, PersonalDataKey?>(id, http, "account",
+            account => account.Id, batch => batch.Load<PersonalDataKey>(id), (account, stored) =>
             {
-                key = PersonalDataKey.New(account.Id);
-                session.Insert(key);
-            }
-            return decide(account, key);
-        }, Account.Fold, cancellation);
+                key = stored;
+                // An account opened before #15 has no key until seal-personal-data runs: its first write gets one, so
+                // what it writes from now on is sealed (it commits only with the write).
+                if (key is null && !account.IsErased)
+                {
+                    key = PersonalDataKey.New(account.Id);
+                    session.Insert(key);
+                }
+                return decide(account, key);
+            }, Account.Fold, cancellation);
         return AccountView.Of(state, key) with { Version = version };
     }
 

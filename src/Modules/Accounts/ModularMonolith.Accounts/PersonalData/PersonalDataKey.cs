@@ -24,8 +24,12 @@ public sealed class PersonalDataKey
 
     public byte[] Secret { get; set; } = [];
 
-    public static PersonalDataKey New(Guid accountId) =>
-        new() { Id = accountId, Secret = RandomNumberGenerator.GetBytes(32) };
+    /// <summary><see cref="Secret"/>'s name in the stored JSON (base64), for a query that reads it alone.</summary>
+    public const string SecretJsonName = "secret";
+
+    public static PersonalDataKey New(Guid accountId) => Of(accountId, RandomNumberGenerator.GetBytes(32));
+
+    public static PersonalDataKey Of(Guid accountId, byte[] secret) => new() { Id = accountId, Secret = secret };
 
     public static Task<PersonalDataKey?> LoadAsync(IQuerySession session, Guid accountId, CancellationToken cancellation) =>
         session.LoadAsync<PersonalDataKey>(accountId, cancellation);
