@@ -100,11 +100,11 @@ internal static class ConsoleEndpoints
         console.MapGet("/flows/{id:guid}", async (Guid id, OrderFlow flow, CancellationToken ct) =>
             Page<FlowPage>(new { Flow = await flow.ReadAsync(id, ct) }));
 
-        console.MapGet("/traces", (RecentTraces traces) => Page<TracesPage>(new { Traces = traces.Recent() }));
+        console.MapGet("/traces", (RecentTraces traces) => Page<TracesPage>(new { Traces = traces.Recent(), traces.Enabled }));
         console.MapGet("/traces/{traceId}", (string traceId, RecentTraces traces, DeadLetterReader messages) =>
             traces.Find(traceId) is { } trace
                 ? Page<TracePage>(new { Trace = trace, ModuleOf = (Func<string, string?>)messages.ModuleOf })
-                : Page<TracesPage>(new { Traces = traces.Recent(), Refusal = $"No trace {traceId} on this node (only the most recent {RecentTraces.MaxTraces} are kept)." }, 404));
+                : Page<TracesPage>(new { Traces = traces.Recent(), traces.Enabled, Refusal = $"No trace {traceId} on this node (only the most recent {RecentTraces.MaxTraces} are kept)." }, 404));
     }
 
     private static async Task<IResult> SignInAsync([FromForm] string? token, [FromForm] string? development, HttpContext context,

@@ -21,9 +21,9 @@ internal static class OperationsConsole
         builder.Services.AddSingleton<ProjectionRebuilds>();
         builder.Services.AddSingleton<StreamViews>();
         builder.Services.AddSingleton<OrderFlow>();
-        builder.Services.AddSingleton<RecentTraces>();
-        builder.Services.ConfigureOpenTelemetryTracerProvider((provider, tracing) =>
-            tracing.AddProcessor(provider.GetRequiredService<RecentTraces>()));
+        var traces = new RecentTraces { Enabled = builder.Configuration.GetValue(RecentTraces.Setting, true) };
+        builder.Services.AddSingleton(traces);
+        if (traces.Enabled) builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(traces));
         return builder;
     }
 

@@ -28,6 +28,15 @@ public sealed class RecentTraces : BaseProcessor<Activity>
     public const int MaxTraces = 200;
     public const int MaxSpansPerTrace = 500;
 
+    /// <summary>
+    /// <c>AdminConsole:RecentTraces</c> (environment <c>AdminConsole__RecentTraces</c>), true unless set to false: a node
+    /// whose traces go to a backend of their own (OTLP) need not copy every span into memory as well.
+    /// </summary>
+    public const string Setting = "AdminConsole:RecentTraces";
+
+    /// <summary>Whether this node records traces (the processor is registered only then).</summary>
+    public bool Enabled { get; init; } = true;
+
     private static readonly HashSet<string> BackgroundSources = ["Npgsql", "Marten"];
 
     private readonly Lock _gate = new();
