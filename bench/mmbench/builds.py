@@ -1,4 +1,5 @@
-"""bench/run.sh --compare-builds NAME=HOST_DLL NAME=HOST_DLL: two builds of the host (e.g. before and after a change,
+"""bench/run.sh --compare-builds NAME=HOST_DLL[,ENV=V…] NAME=HOST_DLL[,ENV=V…]: two builds of the host (or one build
+with two settings) (e.g. before and after a change,
 each built with eng/build-host.sh in its own worktree), measured in one run on the same machine and PostgreSQL
 cluster: each variant on a fresh database of its own (its own schema, its own seeded accounts), two rounds in
 alternating order (A B, then B A), sign-up (POST /api/accounts) and an owner's read (GET /api/accounts/{id}) at 1 and
@@ -22,10 +23,12 @@ def seed_accounts():
 
 
 def measure(name, dll, seconds):
+    dll, *settings = dll.split(",")
     postgres("destroy")
     postgres("start")
     scenarios.create_schema_objects(dll)
     host = Host(dll)
+    host.env.update(setting.split("=", 1) for setting in settings)
     host.start()
     try:
         accounts = seed_accounts()
@@ -51,8 +54,9 @@ def measure(name, dll, seconds):
 
 def main(args, seconds=5):
     variants = [a.split("=", 1) for a in args]
-    if len(variants) != 2 or any(not os.path.isfile(dll) for _, dll in variants):
-        raise SystemExit("usage: bench/run.sh --compare-builds NAME=HOST_DLL NAME=HOST_DLL (built by eng/build-host.sh)")
+    if len(variants) != 2 or any(not os.path.isfile(dll.split(",")[0]) for _, dll in variants):
+        raise SystemExit("usage: bench/run.sh --compare-builds NAME=HOST_DLL[,ENV=VALUE…] NAME=HOST_DLL[,ENV=VALUE…] "
+                         "(built by eng/build-host.sh; the settings go to that variant's host)")
     rounds = []
     for round_ in range(2):
         for name, dll in (variants if round_ == 0 else variants[::-1]):
