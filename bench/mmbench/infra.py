@@ -256,10 +256,16 @@ class Costs:
     def __init__(self, host_pid):
         self.host_pid = host_pid
 
+    # What Npgsql sends on its own when a connection goes back to the pool: DISCARD ALL, or, once the connection holds
+    # prepared statements (Max Auto Prepare), this sequence that keeps them; DISCARD TEMP ends it. Not the request's SQL.
+    RESET = ("SET SESSION AUTHORIZATION DEFAULT", "RESET ALL", "CLOSE ALL", "UNLISTEN *", "SELECT pg_advisory_unlock_all()",
+             "DISCARD SEQUENCES", "DISCARD TEMP", "DISCARD ALL")
+
     def snapshot(self):
+        reset = ", ".join("'" + q.replace("'", "''") + "'" for q in self.RESET)
         statements, sql, discards = psql(
             "select coalesce(sum(calls), 0), coalesce(sum(calls) filter (where query not ilike 'BEGIN%' and query not in "
-            "('COMMIT', 'ROLLBACK', 'DISCARD ALL')), 0), coalesce(sum(calls) filter (where query = 'DISCARD ALL'), 0) "
+            f"('COMMIT', 'ROLLBACK', {reset})), 0), coalesce(sum(calls) filter (where query in ('DISCARD ALL', 'DISCARD TEMP')), 0) "
             "from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())"
         ).split("\t")
         return {"statements": int(statements), "sql_statements": int(sql), "checkouts": int(discards),

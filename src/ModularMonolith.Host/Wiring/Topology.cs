@@ -107,7 +107,7 @@ public sealed class Topology
                     $"Neither ConnectionStrings:{Capitalized(module.Name)} nor ConnectionStrings:{PostgresName} is set " +
                     $"(environment variables ConnectionStrings__{Capitalized(module.Name)}, ConnectionStrings__{PostgresName}). " +
                     "eng/run.sh sets the latter for you, starting a local PostgreSQL when none is configured.");
-            connectionStrings[module.Name] = connectionString;
+            connectionStrings[module.Name] = WithAutoPrepare(connectionString);
         }
 
         var rabbit = configuration.GetConnectionString(RabbitMqName);
@@ -123,6 +123,23 @@ public sealed class Topology
                 "so messages reach the modules that run in other processes.");
 
         return new Topology(enabled, connectionStrings, rabbitMq);
+    }
+
+    /// <summary>
+    /// Npgsql prepares the statements a connection sends most often (<c>Max Auto Prepare</c>; Marten's and Wolverine's
+    /// are the same few dozen texts, parameterized), so PostgreSQL stops parsing and planning them on every request:
+    /// 30-40 % less PostgreSQL CPU per sign-up and per account read in the benchmark (bench/optimizations.md). Prepared
+    /// statements live on each pooled connection. A connection string that sets it keeps its own value
+    /// (<c>Max Auto Prepare=0</c> turns it off, e.g. behind a transaction-pooling PgBouncer older than 1.21).
+    /// </summary>
+    public const int AutoPreparedStatements = 64;
+
+    internal static string WithAutoPrepare(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        var setsItself = given.Keys.Cast<string>()
+            .Any(key => string.Equals(key.Replace(" ", ""), "MaxAutoPrepare", StringComparison.OrdinalIgnoreCase));
+        return setsItself ? connectionString : $"{connectionString.TrimEnd(';', ' ')};Max Auto Prepare={AutoPreparedStatements}";
     }
 
     private static List<string> EnabledNames(IConfiguration configuration)

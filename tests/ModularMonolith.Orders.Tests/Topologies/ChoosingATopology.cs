@@ -17,14 +17,24 @@ public sealed class ChoosingATopology
             .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
             .Build());
 
+    private static string Prepared(string connectionString) =>
+        $"{connectionString};Max Auto Prepare={Topology.AutoPreparedStatements}";
+
+    [Theory]
+    [InlineData("Host=db;Database=shop;Max Auto Prepare=0")]
+    [InlineData("Host=db;Database=shop;maxautoprepare=8;")]
+    [InlineData("Host=db;Database=shop; MAX AUTO PREPARE = 12")]
+    public void A_connection_string_that_sets_automatic_preparation_keeps_its_own_value(string connectionString) =>
+        Read(("ConnectionStrings:Postgres", connectionString)).MainConnectionString.ShouldBe(connectionString);
+
     [Fact]
     public void Without_settings_every_module_runs_on_the_one_database_over_local_queues()
     {
         var topology = Read(("ConnectionStrings:Postgres", Shared));
 
         topology.Enabled.Select(m => m.Name).ShouldBe(["accounts", "cart", "orders"]);
-        topology.ConnectionStrings.Values.ShouldAllBe(c => c == Shared);
-        topology.MainConnectionString.ShouldBe(Shared);
+        topology.ConnectionStrings.Values.ShouldAllBe(c => c == Prepared(Shared));
+        topology.MainConnectionString.ShouldBe(Prepared(Shared));
         topology.RabbitMq.ShouldBeNull();
     }
 
@@ -35,9 +45,9 @@ public sealed class ChoosingATopology
             ("ConnectionStrings:Postgres", Shared), ("ConnectionStrings:RabbitMq", "amqp://guest:guest@127.0.0.1:5672"));
 
         topology.Enabled.Select(m => m.Name).ShouldBe(["accounts", "orders"]);
-        topology.ConnectionStrings["orders"].ShouldBe("Host=db;Database=orders");
-        topology.ConnectionStrings["accounts"].ShouldBe(Shared, "a module without its own connection string falls back to Postgres");
-        topology.MainConnectionString.ShouldBe(Shared, "Wolverine's node records live in the first enabled module's database");
+        topology.ConnectionStrings["orders"].ShouldBe(Prepared("Host=db;Database=orders"));
+        topology.ConnectionStrings["accounts"].ShouldBe(Prepared(Shared), "a module without its own connection string falls back to Postgres");
+        topology.MainConnectionString.ShouldBe(Prepared(Shared), "Wolverine's node records live in the first enabled module's database");
         topology.RabbitMq.ShouldBe(new Uri("amqp://guest:guest@127.0.0.1:5672"));
     }
 
