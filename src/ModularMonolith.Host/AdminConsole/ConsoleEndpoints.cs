@@ -89,16 +89,18 @@ internal static class ConsoleEndpoints
             await reader.FindAsync(id, ct) is { } letter
                 ? Page<DeadLetterPage>(new { Letter = letter })
                 : Page<DeadLettersPage>(new { Refusal = $"There is no dead letter {id}: replayed or discarded already?" }, 404));
-        console.MapPost("/dead-letters/replay", ([FromForm] Guid id, DeadLetterReader reader, CancellationToken ct) =>
-            ActOnDeadLetterAsync(() => reader.ReplayAsync([id], ct), "replayed"));
-        console.MapPost("/dead-letters/discard", ([FromForm] Guid id, DeadLetterReader reader, CancellationToken ct) =>
-            ActOnDeadLetterAsync(() => reader.DiscardAsync([id], ct), "discarded"));
+        console.MapPost("/dead-letters/replay", ([FromForm] string? id, DeadLetterReader reader, CancellationToken ct) =>
+            ActOnDeadLetterAsync(id, letter => reader.ReplayAsync([letter], ct), "replayed"));
+        console.MapPost("/dead-letters/discard", ([FromForm] string? id, DeadLetterReader reader, CancellationToken ct) =>
+            ActOnDeadLetterAsync(id, letter => reader.DiscardAsync([letter], ct), "discarded"));
 
         console.MapGet("/flows", (string? order) => string.IsNullOrWhiteSpace(order) ? Page<FlowPage>(new { })
             : Guid.TryParse(order.Trim(), out var id) ? Results.Redirect($"/console/flows/{id}")
             : Page<FlowPage>(new { Refusal = $"'{order}' is not an order id." }, 400));
         console.MapGet("/flows/{id:guid}", async (Guid id, OrderFlow flow, CancellationToken ct) =>
-            Page<FlowPage>(new { Flow = await flow.ReadAsync(id, ct) }));
+            await flow.ReadAsync(id, ct) is { Steps.Count: > 0 } found
+                ? Page<FlowPage>(new { Flow = found })
+                : Page<FlowPage>(new { Refusal = $"There is no cart or order {id}, and no payment names it." }, 404));
 
         console.MapGet("/traces", (RecentTraces traces) => Page<TracesPage>(new { Traces = traces.Recent() }));
         console.MapGet("/traces/{traceId}", (string traceId, RecentTraces traces, DeadLetterReader messages) =>
@@ -157,11 +159,15 @@ internal static class ConsoleEndpoints
         }
     }
 
-    private static async Task<IResult> ActOnDeadLetterAsync(Func<Task> act, string done)
+    /// <summary>The id is read here rather than bound as a Guid, so a tampered one gets the console's page, not the
+    /// framework's answer quoting it.</summary>
+    private static async Task<IResult> ActOnDeadLetterAsync(string? id, Func<Guid, Task> act, string done)
     {
+        if (!Guid.TryParse(id, out var letter))
+            return Page<DeadLettersPage>(new { Refusal = "That is not a dead letter's id: ids look like 0198c1f0-7b1e-7c3a-9d2e-1f2a3b4c5d6e." }, 400);
         try
         {
-            await act();
+            await act(letter);
             return Results.Redirect($"/console/dead-letters?done={done}");
         }
         catch (RequestRefused refused)
@@ -170,7 +176,11 @@ internal static class ConsoleEndpoints
         }
     }
 
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    /// <summary>
+    /// A field left empty is null; spaces around what was typed or pasted go. Only ASCII ones: other white space
+    /// (U+0085, U+2028, …) is no typing slip, and is refused with the value, as the API refuses it.
+    /// </summary>
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim(' ', '\t');
 
     private static IResult Page<T>(object parameters, int status = 200) where T : IComponent =>
         new RazorComponentResult<T>(parameters) { StatusCode = status };

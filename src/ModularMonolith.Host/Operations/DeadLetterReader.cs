@@ -15,6 +15,9 @@ public sealed record DeadLetterFilter(string? MessageType = null, string? Module
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1000;
+
+    /// <summary>Longer than any .NET type name this host's messages or exceptions have.</summary>
+    public const int MaxTypeNameLength = 500;
 }
 
 public sealed record DeadLetterSummary(Guid Id, string MessageType, string? Module, string ExceptionType,
@@ -112,6 +115,16 @@ public sealed class DeadLetterReader(IWolverineRuntime runtime, ModularMonolith.
         if (filter.Module is not null && !topology.Runs(filter.Module))
             throw RequestRefused.Invalid("module", $"module must be one of {string.Join(", ", topology.Enabled.Select(m => m.Name))}" +
                 (topology.Enabled.Count < Wiring.Topology.All.Count ? " (the modules this process runs)." : "."));
+        // Type names are compared as written: what could hide in one (a NUL, which PostgreSQL cannot even hold in
+        // text, a zero-width space) is a client's mistake, refused here rather than failing the query.
+        foreach (var (field, value) in new[] { ("messageType", filter.MessageType), ("exceptionType", filter.ExceptionType) })
+        {
+            if (value is null) continue;
+            if (PlainText.IdentityProblem(value) is { } problem)
+                throw RequestRefused.Invalid(field, $"{field} must not contain invisible or control characters: it contains {problem}.");
+            if (value.Length > DeadLetterFilter.MaxTypeNameLength)
+                throw RequestRefused.Invalid(field, $"{field} must be at most {DeadLetterFilter.MaxTypeNameLength} characters.");
+        }
         if (filter.From > filter.Until)
             throw RequestRefused.Invalid("until", "until must not be before from.");
         if (filter.Limit is < 1 or > DeadLetterFilter.MaxLimit)
