@@ -13,7 +13,7 @@ using ModularMonolith.Host.AdminConsole.SigningIn;
 using ModularMonolith.Host.AdminConsole.Streams;
 using ModularMonolith.Host.AdminConsole.Traces;
 using ModularMonolith.Host.Operations;
-using Npgsql;
+using ModularMonolith.Host.Wiring;
 
 namespace ModularMonolith.Host.AdminConsole;
 
@@ -41,12 +41,12 @@ internal static class ConsoleEndpoints
             return Results.Redirect("/console/sign-in", preserveMethod: false);
         });
 
-        console.MapGet("/projections", async (ProjectionMonitor monitor, ProjectionRebuilds rebuilds, NpgsqlDataSource db, CancellationToken ct) =>
+        console.MapGet("/projections", async (ProjectionMonitor monitor, ProjectionRebuilds rebuilds, ModuleDatabases db, CancellationToken ct) =>
             Page<ProjectionsPage>(new { View = await ProjectionsView.ReadAsync(monitor, rebuilds, db, ct) }));
-        console.MapGet("/projections/live", async (ProjectionMonitor monitor, ProjectionRebuilds rebuilds, NpgsqlDataSource db, CancellationToken ct) =>
+        console.MapGet("/projections/live", async (ProjectionMonitor monitor, ProjectionRebuilds rebuilds, ModuleDatabases db, CancellationToken ct) =>
             Page<ProjectionsLive>(new { View = await ProjectionsView.ReadAsync(monitor, rebuilds, db, ct) }));
         console.MapPost("/projections/rebuild", async ([FromForm] string? module, [FromForm] string? projection,
-            ProjectionRebuilds rebuilds, ProjectionMonitor monitor, NpgsqlDataSource db, CancellationToken ct) =>
+            ProjectionRebuilds rebuilds, ProjectionMonitor monitor, ModuleDatabases db, CancellationToken ct) =>
         {
             try
             {

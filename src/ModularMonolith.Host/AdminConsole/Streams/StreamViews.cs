@@ -9,7 +9,6 @@ using ModularMonolith.Cart;
 using ModularMonolith.Orders;
 using ModularMonolith.Host.Operations;
 using ModularMonolith.Orders.GettingOrder;
-using Npgsql;
 
 namespace ModularMonolith.Host.AdminConsole.Streams;
 
@@ -28,7 +27,7 @@ public sealed record FieldChange(string Path, string? Before, string? After);
 /// up to that point, exactly what <c>GET /api/{accounts,carts,orders}/{id}?version=</c> answers, so whatever a module
 /// shows (e.g. erased personal data) the console shows too.
 /// </summary>
-public sealed class StreamViews(IServiceProvider services, NpgsqlDataSource dataSource)
+public sealed class StreamViews(IServiceProvider services)
 {
     /// <summary>Folds a stream up to a point in time into the read model the module's API serves for its kind.</summary>
     private delegate Task<object> LoadAt(IQuerySession session, Guid id, PointInTime point, CancellationToken cancellation);
@@ -69,7 +68,7 @@ public sealed class StreamViews(IServiceProvider services, NpgsqlDataSource data
         foreach (var (kind, module, _) in Kinds.Where(k => k.Kind != "account"))
         {
             var schema = ModuleStores.Resolve(services, module).Options.Events.DatabaseSchemaName;
-            await using var command = dataSource.CreateCommand(
+            await using var command = ModuleStores.DatabaseOf(services, module).CreateCommand(
                 $"select s.id, s.version, s.timestamp from {schema}.mt_streams s where s.id in " +
                 $"(select stream_id from {schema}.mt_events where data->>'customerId' = $1) order by s.timestamp desc limit 100");
             command.Parameters.AddWithValue(customerId.ToString());
