@@ -58,13 +58,15 @@ public sealed partial class ConsoleCorpus(ResilienceApp app, ITestOutputHelper o
             var (status, contentType, body) = await (request.SignedIn ? admin : anonymous).SendAsync(request);
             var allowed = request.Path.StartsWith("/console/sign-in") ? new[] { 400, 403 } : [400, 404];
             if (!allowed.Contains(status)) failures.Add($"{status} for {request}");
+            // The console's own page; or, where the framework refuses before any console code runs (no route matches
+            // a non-id, an unreadable form), the host's one ProblemDetails answer.
             else if (body.Length > 0 && contentType is not ("text/html" or "application/problem+json"))
                 failures.Add($"{status} without a page ({contentType}) for {request}: {body[..Math.Min(body.Length, 300)]}");
             else if (body.Contains(Script)) failures.Add($"markup echoed unencoded for {request}");
         }
 
         output.WriteLine($"{corpus.Count} hostile console requests sent.");
-        failures.ShouldBeEmpty(string.Join(Environment.NewLine, failures.Take(150)));
+        failures.ShouldBeEmpty(string.Join(Environment.NewLine, failures.Take(40)));
         corpus.Count.ShouldBeGreaterThanOrEqualTo(300);
         (await WrittenRows.CountAsync(app)).ShouldBe(rowsBefore, "a refused console request wrote something");
         (await app.CountRowsAsync("wolverine.wolverine_dead_letters")).ShouldBe(lettersBefore, "a refused console request replayed or discarded");
