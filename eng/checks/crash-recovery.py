@@ -185,24 +185,14 @@ def run(host):
     print(f"== {N} customers with filled carts in {time.time() - started:.1f} s")
 
     # Checkouts at steady concurrency; the host is killed after 1/4, 1/2 and 3/4 of them were sent.
-    kills = {N // 4, N // 2, 3 * N // 4}
-    done = 0
-    with futures.ThreadPoolExecutor(8) as pool:
-        pending = []
-        for index, (account, tok, cart, rich) in enumerate(customers):
-            if index in kills:
-                # Kill once most sent checkouts were answered: their orders, debits and replies are then in flight
-                # between the modules (outbox, durable queues), which is the moment worth breaking.
-                wait_until = time.time() + 30
-                while sum(1 for p in pending if p.done()) < index - 8 and time.time() < wait_until:
-                    time.sleep(0.05)
-                host.kill()
-                print(f"   SIGKILL after {index} checkouts sent ({sum(1 for p in pending if p.done())} answered)")
-                host.start()
-            pending.append(pool.submit(must, "POST", f"/api/carts/{cart}/checkout", tok, None, 200, f"checkout-{cart}"))
-        for p in pending:
-            p.result()
-            done += 1
+    def kill(index, answered):
+        host.kill()
+        print(f"   SIGKILL after {index} checkouts sent ({answered} answered)")
+        host.start()
+
+    checkouts = [lambda cart=cart, tok=tok: must("POST", f"/api/carts/{cart}/checkout", tok, None, 200, f"checkout-{cart}")
+                 for _, tok, cart, _ in customers]
+    done = len(send_breaking(checkouts, {N // 4: kill, N // 2: kill, 3 * N // 4: kill}))
     print(f"== {done} checkouts answered, across 3 kills")
 
     # Settle: every order leaves Pending (paid or cancelled), bounded.
@@ -257,6 +247,24 @@ def run(host):
     print(f"== {paid} paid, {len(customers) - paid} cancelled; deposits {deposits:.2f}, debits {debits:.2f}, "
           f"refunds {refunds:.2f}, balances {balances:.2f}")
     return failures
+
+
+def send_breaking(requests, breaks, concurrency=8):
+    """Sends the requests (functions of no argument) at steady concurrency and returns their answers in order. Before
+    the request at each index of `breaks`, waits (30 s at most) until most of those sent were answered, then calls
+    breaks[index](index, answered): their orders, debits and replies are then in flight between the modules (outbox,
+    queues, broker), which is the moment worth breaking something."""
+    with futures.ThreadPoolExecutor(concurrency) as pool:
+        pending = []
+        answered = lambda: sum(1 for p in pending if p.done())
+        for index, request in enumerate(requests):
+            if index in breaks:
+                wait_until = time.time() + 30
+                while answered() < index - concurrency and time.time() < wait_until:
+                    time.sleep(0.05)
+                breaks[index](index, answered())
+            pending.append(pool.submit(request))
+        return [p.result() for p in pending]
 
 
 def finish(failures, check):

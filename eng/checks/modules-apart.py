@@ -226,34 +226,23 @@ def run(hosts, rabbit):
     print(f"== {N} customers with filled carts in {time.time() - started:.1f} s")
 
     # Checkouts at steady concurrency; orders SIGKILLed after 1/4 and 3/4, RabbitMQ down for 10 s after 1/2.
-    def kill_orders(index, pending):
+    def kill_orders(index, answered):
         orders.kill()
-        print(f"   SIGKILL orders after {index} checkouts sent ({sum(1 for p in pending if p.done())} answered)")
+        print(f"   SIGKILL orders after {index} checkouts sent ({answered} answered)")
         orders.start()
 
-    def broker_outage(index, pending):
+    def broker_outage(index, answered):
         outages.append((time.time(), None))
         rabbit.stop()
-        print(f"   RabbitMQ stopped after {index} checkouts sent ({sum(1 for p in pending if p.done())} answered)")
+        print(f"   RabbitMQ stopped after {index} checkouts sent ({answered} answered)")
         time.sleep(10)  # the outage itself, not a wait for asynchronous work
         rabbit.start()
         outages[-1] = (outages[-1][0], time.time())
         print(f"   RabbitMQ back after {outages[-1][1] - outages[-1][0]:.1f} s")
 
-    events = {N // 4: kill_orders, N // 2: broker_outage, 3 * N // 4: kill_orders}
-    with futures.ThreadPoolExecutor(8) as pool:
-        pending = []
-        for index, (_, tok, basket, _) in enumerate(customers):
-            if index in events:
-                # Once most sent checkouts were answered: their orders, debits and replies are then in flight between
-                # the processes (outboxes, RabbitMQ, inboxes), which is the moment worth breaking.
-                wait_until = time.time() + 30
-                while sum(1 for p in pending if p.done()) < index - 8 and time.time() < wait_until:
-                    time.sleep(0.05)
-                events[index](index, pending)
-            pending.append(pool.submit(on, cart, "POST", f"/api/carts/{basket}/checkout", tok, None, 200, f"checkout-{basket}"))
-        for p in pending:
-            p.result()
+    checkouts = [lambda basket=basket, tok=tok: on(cart, "POST", f"/api/carts/{basket}/checkout", tok, None, 200, f"checkout-{basket}")
+                 for _, tok, basket, _ in customers]
+    crash.send_breaking(checkouts, {N // 4: kill_orders, N // 2: broker_outage, 3 * N // 4: kill_orders})
     print(f"== {N} checkouts answered, across 2 kills of orders and a 10 s broker outage")
 
     # Settle: every order leaves Pending (paid or cancelled), bounded.

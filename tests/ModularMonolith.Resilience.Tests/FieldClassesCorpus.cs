@@ -21,7 +21,7 @@ public sealed class FieldClassesCorpus(ResilienceApp app)
     private static readonly string[] NotPositive = ["0", "-0", "0e5", "-1", "-0.01", "-1.5e1"];
     private static readonly string[] Huge = ["1000000000000", "9.99e14"];
 
-    private static readonly string[] Hidden =
+    internal static readonly string[] Hidden =
         ["\u200B", "\u200C", "\u200D", "\u2060", "\uFEFF", "\u00AD", "\u202E", "\u2066", "\u061C", "\u0000", "\u001B", "\u0085",
          "\u2028", "\u2029", "\uE000", "\U000E0041", "\uFFFD"];
 

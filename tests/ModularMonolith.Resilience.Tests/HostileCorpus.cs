@@ -17,7 +17,7 @@ public sealed class HostileCorpus(Guid account, Guid otherAccount, Guid cart, Gu
     private sealed record Endpoint(string Method, string Path, string Token, JsonObject ValidBody,
         IReadOnlyDictionary<string, JsonNode?[]> BadValues);
 
-    private static readonly string Long = new('x', 10_000);
+    internal static readonly string Long = new('x', 10_000);
 
     private static JsonNode?[] BadText(params JsonNode?[] more) =>
         [123, true, new JsonArray(), new JsonObject(), null, "", "   ", Long, "Ada\u202Eevil", "a\u0000b", .. more];

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using ModularMonolith.Testing;
 using Xunit;
 
@@ -6,6 +8,11 @@ namespace ModularMonolith.Resilience.Tests;
 public sealed class ResilienceApp : AppFixture
 {
     protected override string DatabaseName => "resilience";
+
+    /// <summary>Every log entry, for the corpora that assert a refusal logs nothing at Warning or above.</summary>
+    public CapturedLogs Logs { get; } = new();
+
+    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<ILoggerProvider>(Logs);
 }
 
 [CollectionDefinition(Name)]

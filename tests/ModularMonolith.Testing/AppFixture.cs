@@ -19,6 +19,7 @@ public abstract class AppFixture : IAsyncLifetime
     public const string SigningKey = "tests-only-signing-key-0123456789abcdef";
 
     private TestDatabase? _database;
+    private readonly List<TestDatabase> _moreDatabases = [];
 
     public IAlbaHost Host { get; private set; } = null!;
     public string ConnectionString => _database!.ConnectionString;
@@ -33,11 +34,13 @@ public abstract class AppFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync(DatabaseName);
+        var settings = await SettingsAsync();
         JasperFxEnvironment.AutoStartHost = true;
 
         Host = await AlbaHost.For<Program>(web =>
         {
             UseTestSettings(web, _database.ConnectionString);
+            foreach (var (key, value) in settings) web.UseSetting(key, value);
             web.ConfigureServices(services =>
             {
                 services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, ResponseRecorder>();
@@ -67,6 +70,19 @@ public abstract class AppFixture : IAsyncLifetime
         });
     }
 
+    /// <summary>Settings a fixture adds to the test settings, prepared before the host starts (e.g. a module on a
+    /// database of its own, created here).</summary>
+    protected virtual Task<IReadOnlyDictionary<string, string>> SettingsAsync() =>
+        Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>());
+
+    /// <summary>Another database on the test server (recreated now, dropped with the fixture): its connection string.</summary>
+    protected async Task<string> CreateDatabaseAsync(string name)
+    {
+        var database = await TestDatabase.CreateAsync(name);
+        _moreDatabases.Add(database);
+        return database.ConnectionString;
+    }
+
     /// <summary>What a test assembly adds to the host: a logger provider, in-memory exporters, test-only handlers.</summary>
     protected virtual void ConfigureServices(IServiceCollection services)
     {
@@ -88,5 +104,6 @@ public abstract class AppFixture : IAsyncLifetime
     {
         if (Host is not null) await Host.DisposeAsync();
         if (_database is not null) await _database.DisposeAsync();
+        foreach (var database in _moreDatabases) await database.DisposeAsync();
     }
 }

@@ -13,7 +13,7 @@ using ModularMonolith.Host.AdminConsole.SigningIn;
 using ModularMonolith.Host.AdminConsole.Streams;
 using ModularMonolith.Host.AdminConsole.Traces;
 using ModularMonolith.Host.Operations;
-using Npgsql;
+using ModularMonolith.Host.Wiring;
 
 namespace ModularMonolith.Host.AdminConsole;
 
@@ -41,12 +41,12 @@ internal static class ConsoleEndpoints
             return Results.Redirect("/console/sign-in", preserveMethod: false);
         });
 
-        console.MapGet("/projections", async (ProjectionMonitor monitor, ProjectionRebuilds rebuilds, NpgsqlDataSource db, CancellationToken ct) =>
+        console.MapGet("/projections", async (ProjectionMonitor monitor, ProjectionRebuilds rebuilds, ModuleDatabases db, CancellationToken ct) =>
             Page<ProjectionsPage>(new { View = await ProjectionsView.ReadAsync(monitor, rebuilds, db, ct) }));
-        console.MapGet("/projections/live", async (ProjectionMonitor monitor, ProjectionRebuilds rebuilds, NpgsqlDataSource db, CancellationToken ct) =>
+        console.MapGet("/projections/live", async (ProjectionMonitor monitor, ProjectionRebuilds rebuilds, ModuleDatabases db, CancellationToken ct) =>
             Page<ProjectionsLive>(new { View = await ProjectionsView.ReadAsync(monitor, rebuilds, db, ct) }));
         console.MapPost("/projections/rebuild", async ([FromForm] string? module, [FromForm] string? projection,
-            ProjectionRebuilds rebuilds, ProjectionMonitor monitor, NpgsqlDataSource db, CancellationToken ct) =>
+            ProjectionRebuilds rebuilds, ProjectionMonitor monitor, ModuleDatabases db, CancellationToken ct) =>
         {
             try
             {
@@ -89,16 +89,18 @@ internal static class ConsoleEndpoints
             await reader.FindAsync(id, ct) is { } letter
                 ? Page<DeadLetterPage>(new { Letter = letter })
                 : Page<DeadLettersPage>(new { Refusal = $"There is no dead letter {id}: replayed or discarded already?" }, 404));
-        console.MapPost("/dead-letters/replay", ([FromForm] Guid id, DeadLetterReader reader, CancellationToken ct) =>
-            ActOnDeadLetterAsync(() => reader.ReplayAsync([id], ct), "replayed"));
-        console.MapPost("/dead-letters/discard", ([FromForm] Guid id, DeadLetterReader reader, CancellationToken ct) =>
-            ActOnDeadLetterAsync(() => reader.DiscardAsync([id], ct), "discarded"));
+        console.MapPost("/dead-letters/replay", ([FromForm] string? id, DeadLetterReader reader, CancellationToken ct) =>
+            ActOnDeadLetterAsync(id, letter => reader.ReplayAsync([letter], ct), "replayed"));
+        console.MapPost("/dead-letters/discard", ([FromForm] string? id, DeadLetterReader reader, CancellationToken ct) =>
+            ActOnDeadLetterAsync(id, letter => reader.DiscardAsync([letter], ct), "discarded"));
 
         console.MapGet("/flows", (string? order) => string.IsNullOrWhiteSpace(order) ? Page<FlowPage>(new { })
             : Guid.TryParse(order.Trim(), out var id) ? Results.Redirect($"/console/flows/{id}")
             : Page<FlowPage>(new { Refusal = $"'{order}' is not an order id." }, 400));
         console.MapGet("/flows/{id:guid}", async (Guid id, OrderFlow flow, CancellationToken ct) =>
-            Page<FlowPage>(new { Flow = await flow.ReadAsync(id, ct) }));
+            await flow.ReadAsync(id, ct) is { Steps.Count: > 0 } found
+                ? Page<FlowPage>(new { Flow = found })
+                : Page<FlowPage>(new { Refusal = $"There is no cart or order {id}, and no payment names it." }, 404));
 
         console.MapGet("/traces", (RecentTraces traces) => Page<TracesPage>(new { Traces = traces.Recent(), traces.Enabled }));
         console.MapGet("/traces/{traceId}", (string traceId, RecentTraces traces, DeadLetterReader messages) =>
@@ -157,11 +159,15 @@ internal static class ConsoleEndpoints
         }
     }
 
-    private static async Task<IResult> ActOnDeadLetterAsync(Func<Task> act, string done)
+    /// <summary>The id is read here rather than bound as a Guid, so a tampered one gets the console's page, not the
+    /// framework's answer quoting it.</summary>
+    private static async Task<IResult> ActOnDeadLetterAsync(string? id, Func<Guid, Task> act, string done)
     {
+        if (!Guid.TryParse(id, out var letter))
+            return Page<DeadLettersPage>(new { Refusal = "That is not a dead letter's id: ids look like 0198c1f0-7b1e-7c3a-9d2e-1f2a3b4c5d6e." }, 400);
         try
         {
-            await act();
+            await act(letter);
             return Results.Redirect($"/console/dead-letters?done={done}");
         }
         catch (RequestRefused refused)
@@ -170,7 +176,11 @@ internal static class ConsoleEndpoints
         }
     }
 
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    /// <summary>
+    /// A field left empty is null; spaces around what was typed or pasted go. Only ASCII ones: other white space
+    /// (U+0085, U+2028, …) is no typing slip, and is refused with the value, as the API refuses it.
+    /// </summary>
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim(' ', '\t');
 
     private static IResult Page<T>(object parameters, int status = 200) where T : IComponent =>
         new RazorComponentResult<T>(parameters) { StatusCode = status };

@@ -38,7 +38,10 @@ internal static class OperationsConsole
                 headers.ContentSecurityPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
                                                 "frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
                 headers.XContentTypeOptions = "nosniff";
-                headers.CacheControl = "no-store";
+                // What antiforgery sets on every page holding a form (each holds the sign-out form); anything else
+                // makes it override the header and log a Warning per page.
+                headers.CacheControl = "no-cache, no-store";
+                headers.Pragma = "no-cache";
                 headers["Referrer-Policy"] = "no-referrer";
             }
             return next(context);

@@ -15,6 +15,9 @@ public sealed record DeadLetterFilter(string? MessageType = null, string? Module
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1000;
+
+    /// <summary>Longer than any .NET type name this host's messages or exceptions have.</summary>
+    public const int MaxTypeNameLength = 500;
 }
 
 public sealed record DeadLetterSummary(Guid Id, string MessageType, string? Module, string ExceptionType,
@@ -30,11 +33,17 @@ public sealed record DeadLetterDetail(Guid Id, string MessageType, string? Modul
 /// The admin's view of Wolverine's dead-letter storage (<c>wolverine.wolverine_dead_letters</c>), through Wolverine's
 /// own <see cref="IDeadLetters"/> API: query, one by id, replay (Wolverine's durability agent moves replayable rows
 /// back to the inbox) and discard. What this adds is the project's vocabulary: the module that handles a message
-/// (from Wolverine's handler graph) and ProblemDetails for unknown filters.
+/// (from Wolverine's handler graph), ProblemDetails for unknown filters, and every database of the process at once:
+/// a module on a database of its own keeps its inbox, hence its dead letters, there.
 /// </summary>
 public sealed class DeadLetterReader(IWolverineRuntime runtime, ModularMonolith.Host.Wiring.Topology topology)
 {
-    private IDeadLetters Store => runtime.Storage.DeadLetters;
+    /// <summary>
+    /// Each database's dead-letter storage: the main store's, and that of each module on a database of its own.
+    /// Wolverine's collection holds one store per database (module stores sharing the main database add none).
+    /// </summary>
+    private async Task<IReadOnlyList<IDeadLetters>> StoresAsync() =>
+        (await runtime.Stores.FindAllAsync<IMessageStore>()).Select(s => s.DeadLetters).ToList();
     private HandlerGraph Handlers => ((WolverineRuntime)runtime).Handlers;
 
     /// <summary>The module whose handler a message type goes to, e.g. "orders" for CartCheckoutCompleted.</summary>
@@ -60,9 +69,9 @@ public sealed class DeadLetterReader(IWolverineRuntime runtime, ModularMonolith.
 
         var found = new List<DeadLetterEnvelope>();
         var total = 0;
-        foreach (var type in types)
+        foreach (var (store, type) in (await StoresAsync()).SelectMany(store => types.Select(type => (store, type))))
         {
-            var results = await Store.QueryAsync(new DeadLetterEnvelopeQuery(new TimeRange(filter.From, filter.Until))
+            var results = await store.QueryAsync(new DeadLetterEnvelopeQuery(new TimeRange(filter.From, filter.Until))
             {
                 MessageType = type, ExceptionType = filter.ExceptionType, PageSize = filter.Limit
             }, cancellation);
@@ -78,7 +87,7 @@ public sealed class DeadLetterReader(IWolverineRuntime runtime, ModularMonolith.
 
     public async Task<DeadLetterDetail?> FindAsync(Guid id, CancellationToken cancellation)
     {
-        var letter = await Store.DeadLetterEnvelopeByIdAsync(id);
+        var letter = (await HoldingAsync(id)).Letter;
         if (letter is null) return null;
         var envelope = letter.Envelope;
         return new DeadLetterDetail(letter.Id, letter.MessageType, ModuleOf(letter.MessageType), letter.ExceptionType,
@@ -89,19 +98,24 @@ public sealed class DeadLetterReader(IWolverineRuntime runtime, ModularMonolith.
     /// <summary>Marks the letters replayable; Wolverine's durability agent moves them back to the inbox.</summary>
     public async Task ReplayAsync(Guid[] ids, CancellationToken cancellation)
     {
-        await RequireAllAsync(ids);
-        await Store.ReplayAsync(new DeadLetterEnvelopeQuery(ids), cancellation);
+        foreach (var (store, held) in await RequireAllAsync(ids))
+            await store.ReplayAsync(new DeadLetterEnvelopeQuery(held), cancellation);
     }
 
     public async Task DiscardAsync(Guid[] ids, CancellationToken cancellation)
     {
-        await RequireAllAsync(ids);
-        await Store.DiscardAsync(new DeadLetterEnvelopeQuery(ids), cancellation);
+        foreach (var (store, held) in await RequireAllAsync(ids))
+            await store.DiscardAsync(new DeadLetterEnvelopeQuery(held), cancellation);
     }
 
     /// <summary>How many letters wait, by message type (Wolverine's summary, for health and metrics).</summary>
-    public async Task<IReadOnlyList<DeadLetterQueueCount>> CountAsync(CancellationToken cancellation) =>
-        await Store.SummarizeAllAsync(runtime.Options.ServiceName, TimeRange.AllTime(), cancellation);
+    public async Task<IReadOnlyList<DeadLetterQueueCount>> CountAsync(CancellationToken cancellation)
+    {
+        var counts = new List<DeadLetterQueueCount>();
+        foreach (var store in await StoresAsync())
+            counts.AddRange(await store.SummarizeAllAsync(runtime.Options.ServiceName, TimeRange.AllTime(), cancellation));
+        return counts;
+    }
 
     private IEnumerable<string> MessageTypesOf(string module) =>
         Handlers.Chains.Select(c => c.MessageType.ToMessageTypeName()).Where(t => ModuleOf(t) == module).Distinct();
@@ -112,18 +126,38 @@ public sealed class DeadLetterReader(IWolverineRuntime runtime, ModularMonolith.
         if (filter.Module is not null && !topology.Runs(filter.Module))
             throw RequestRefused.Invalid("module", $"module must be one of {string.Join(", ", topology.Enabled.Select(m => m.Name))}" +
                 (topology.Enabled.Count < Wiring.Topology.All.Count ? " (the modules this process runs)." : "."));
+        // Type names are compared as written: what could hide in one (a NUL, which PostgreSQL cannot even hold in
+        // text, a zero-width space) is a client's mistake, refused here rather than failing the query.
+        foreach (var (field, value) in new[] { ("messageType", filter.MessageType), ("exceptionType", filter.ExceptionType) })
+        {
+            if (value is null) continue;
+            if (PlainText.IdentityProblem(value) is { } problem)
+                throw RequestRefused.Invalid(field, $"{field} must not contain invisible or control characters: it contains {problem}.");
+            if (value.Length > DeadLetterFilter.MaxTypeNameLength)
+                throw RequestRefused.Invalid(field, $"{field} must be at most {DeadLetterFilter.MaxTypeNameLength} characters.");
+        }
         if (filter.From > filter.Until)
             throw RequestRefused.Invalid("until", "until must not be before from.");
         if (filter.Limit is < 1 or > DeadLetterFilter.MaxLimit)
             throw RequestRefused.Invalid("limit", $"limit must be between 1 and {DeadLetterFilter.MaxLimit}.");
     }
 
-    private async Task RequireAllAsync(Guid[] ids)
+    /// <summary>The letters by the store holding each; a 404 (and nothing done) when one is in none.</summary>
+    private async Task<IReadOnlyList<(IDeadLetters Store, Guid[] Ids)>> RequireAllAsync(Guid[] ids)
     {
         if (ids.Length == 0) throw RequestRefused.Invalid("ids", "Name at least one dead letter.");
+        var held = new List<(IDeadLetters Store, Guid Id)>();
         foreach (var id in ids)
-            if (await Store.DeadLetterEnvelopeByIdAsync(id) is null)
-                throw RequestRefused.NotFound("dead letter", id);
+            held.Add(await HoldingAsync(id) is { Store: { } store } ? (store, id) : throw RequestRefused.NotFound("dead letter", id));
+        return held.GroupBy(h => h.Store).Select(g => (g.Key, g.Select(h => h.Id).ToArray())).ToList();
+    }
+
+    private async Task<(IDeadLetters? Store, DeadLetterEnvelope? Letter)> HoldingAsync(Guid id)
+    {
+        foreach (var store in await StoresAsync())
+            if (await store.DeadLetterEnvelopeByIdAsync(id) is { } letter)
+                return (store, letter);
+        return (null, null);
     }
 
     private static JsonElement? BodyOf(byte[]? data)

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using JasperFx.CommandLine;
-using JasperFx.Events.Projections;
 using Marten;
+using ModularMonolith.BuildingBlocks.Http;
 using Npgsql;
 
 namespace ModularMonolith.Host.Operations;
@@ -33,62 +33,55 @@ public sealed class RebuildCommand : JasperFxAsyncCommand<RebuildInput>
             return Fail($"Unknown module '{input.ModuleFlag}'. Modules: {string.Join(", ", ModuleStores.ByModule.Keys)}.");
 
         using var host = input.BuildHost();
-        if (ModuleStores.RefusalFor(host.Services, input.ModuleFlag) is { } refusal) return Fail(refusal);
-        var store = ModuleStores.Resolve(host.Services, input.ModuleFlag);
-        var projection = store.Options.Projections.All.FirstOrDefault(p =>
-            string.Equals(p.Name, input.ProjectionFlag, StringComparison.OrdinalIgnoreCase));
-        if (projection is null)
-            return Fail($"Module {input.ModuleFlag} has no projection '{input.ProjectionFlag}'. Its projections: " +
-                        string.Join(", ", store.Options.Projections.All.Select(p => p.Name)) + ".");
-
-        var schema = store.Options.Events.DatabaseSchemaName;
-        var dataSource = ModuleStores.DatabaseOf(host.Services, input.ModuleFlag);
+        ProjectionRebuild rebuild;
         long total;
         try
         {
-            total = await ScalarAsync(dataSource, $"select coalesce(max(seq_id), 0) from {schema}.mt_events");
+            rebuild = ProjectionRebuild.Find(host.Services, input.ModuleFlag, input.ProjectionFlag);
+            total = await rebuild.HeadAsync(CancellationToken.None);
+        }
+        catch (RequestRefused refused)
+        {
+            return Fail(refused.Message);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
             return Fail($"The database cannot be reached: {e.Message}");
         }
 
-        Console.WriteLine($"Rebuilding {projection.Name}{(projection.Version > 1 ? $" v{projection.Version}" : "")} ({projection.Lifecycle}) in module {input.ModuleFlag}: {total:N0} events in the log.");
+        var store = rebuild.Store;
+        Console.WriteLine($"Rebuilding {rebuild.Projection}{(rebuild.Version > 1 ? $" v{rebuild.Version}" : "")} ({rebuild.Lifecycle}) in module {input.ModuleFlag}: {total:N0} events in the log.");
         var clock = Stopwatch.StartNew();
         // A rebuild follows the high-water mark, and this process appends nothing that would wake its agent
         // (AppendWakeup): poll at the busy rate throughout, not at the idle rate a serving host uses (docs/adr/0012).
         store.Options.Projections.SlowPollingTime = store.Options.Projections.FastPollingTime;
-        using var daemon = await store.BuildProjectionDaemonAsync();
-        var rebuild = daemon.RebuildProjectionAsync(projection.Name, TimeSpan.FromMinutes(30), CancellationToken.None);
+        var running = rebuild.RunAsync(CancellationToken.None);
 
-        var shard = ModuleStores.ShardOf(projection.Name, projection.Version);
         var progress = new ProgressLine(total);
-        while (!rebuild.IsCompleted)
+        while (!running.IsCompleted)
         {
-            await Task.WhenAny(rebuild, Task.Delay(TimeSpan.FromSeconds(1)));
-            if (rebuild.IsCompleted) break;
-            var position = await ScalarAsync(dataSource,
-                $"select coalesce(max(last_seq_id), 0) from {schema}.mt_event_progression where name = '{shard}'");
-            progress.Report(position, clock.Elapsed);
+            await Task.WhenAny(running, Task.Delay(TimeSpan.FromSeconds(1)));
+            if (running.IsCompleted) break;
+            progress.Report(await rebuild.PositionAsync(CancellationToken.None), clock.Elapsed);
         }
 
         try
         {
-            await rebuild;
+            await running;
         }
         catch (Exception e)
         {
-            return Fail($"The rebuild of {projection.Name} failed: {e.Message}");
+            return Fail($"The rebuild of {rebuild.Projection} failed: {e.Message}");
         }
 
         var documents = 0L;
         await using (var session = store.QuerySession())
-            foreach (var type in projection.PublishedTypes())
+            foreach (var type in rebuild.PublishedTypes)
                 documents += await CountAsync(session, type);
 
         progress.Finish();
         var seconds = Math.Max(clock.Elapsed.TotalSeconds, 0.001);
-        Console.WriteLine($"Rebuilt {projection.Name}: {total:N0} events, {documents:N0} documents, " +
+        Console.WriteLine($"Rebuilt {rebuild.Projection}: {total:N0} events, {documents:N0} documents, " +
                           $"{clock.Elapsed.TotalSeconds:N1} s ({total / seconds:N0} events/s).");
         return true;
     }
@@ -97,12 +90,6 @@ public sealed class RebuildCommand : JasperFxAsyncCommand<RebuildInput>
     {
         Console.Error.WriteLine(message);
         return false;
-    }
-
-    private static async Task<long> ScalarAsync(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        return Convert.ToInt64(await command.ExecuteScalarAsync());
     }
 
     private static Task<long> CountAsync(IQuerySession session, Type documentType) =>

@@ -32,6 +32,9 @@ public sealed class ModuleDatabases : IAsyncDisposable
 
     public NpgsqlDataSource For(string module) => _byModule[module];
 
+    /// <summary>The module's database, or null when the module does not run in this process.</summary>
+    public NpgsqlDataSource? Find(string module) => _byModule.GetValueOrDefault(module);
+
     public async ValueTask DisposeAsync()
     {
         foreach (var dataSource in _owned) await dataSource.DisposeAsync();

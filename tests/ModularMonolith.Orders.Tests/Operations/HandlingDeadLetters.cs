@@ -42,7 +42,8 @@ public sealed class HandlingDeadLetters(OrdersApp app)
         PackingSlips.Printed.ContainsKey(order).ShouldBeFalse();
 
         var list = await app.Call(app.AdminToken(), "GET", $"/api/admin/dead-letters?messageType={SlipType}&exceptionType={typeof(PrinterJammed).FullName}");
-        list.GetProperty("deadLetters").EnumerateArray().Select(d => d.GetProperty("id").GetGuid()).ShouldContain(id);
+        // Once, though the three module stores (hence three Wolverine message stores) share the one database.
+        list.GetProperty("deadLetters").EnumerateArray().Count(d => d.GetProperty("id").GetGuid() == id).ShouldBe(1);
 
         var letter = await app.Call(app.AdminToken(), "GET", $"/api/admin/dead-letters/{id}");
         letter.GetProperty("exceptionType").GetString().ShouldBe(typeof(PrinterJammed).FullName);

@@ -89,7 +89,11 @@ public static class HostProcess
     public static Task<(int Exit, string Output)> RunAsync(OrdersApp app, params string[] args) =>
         RunAsync(app.ConnectionString, args);
 
-    public static async Task<(int Exit, string Output)> RunAsync(string connectionString, params string[] args)
+    public static Task<(int Exit, string Output)> RunAsync(string connectionString, params string[] args) =>
+        RunAsync(new Dictionary<string, string> { ["ConnectionStrings__Postgres"] = connectionString }, args);
+
+    /// <summary>The verb with these settings (environment variables), e.g. a module on a database of its own.</summary>
+    public static async Task<(int Exit, string Output)> RunAsync(IReadOnlyDictionary<string, string> settings, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -98,7 +102,7 @@ public static class HostProcess
         start.ArgumentList.Add(Path.Combine(HostDirectory, "ModularMonolith.Host.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["ConnectionStrings__Postgres"] = connectionString;
+        foreach (var (name, value) in settings) start.Environment[name] = value;
         start.Environment["Auth__SigningKey"] = Testing.AppFixture.SigningKey;
 
         using var process = Process.Start(start)!;

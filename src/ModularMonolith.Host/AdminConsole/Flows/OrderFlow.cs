@@ -4,7 +4,7 @@ using ModularMonolith.Cart;
 using ModularMonolith.Host.AdminConsole.Traces;
 using ModularMonolith.Host.Operations;
 using ModularMonolith.Orders;
-using Npgsql;
+using ModularMonolith.Host.Wiring;
 
 namespace ModularMonolith.Host.AdminConsole.Flows;
 
@@ -18,7 +18,7 @@ public sealed record OrderFlowView(Guid OrderId, IReadOnlyList<FlowStep> Steps, 
 /// account events that name the order (debit, refund), from each module's own event tables; and, while this node
 /// still holds the checkout's trace (<see cref="RecentTraces"/>), the messages that carried the flow between them.
 /// </summary>
-public sealed class OrderFlow(NpgsqlDataSource dataSource, RecentTraces traces, DeadLetterReader messages)
+public sealed class OrderFlow(ModuleDatabases databases, RecentTraces traces, DeadLetterReader messages)
 {
     public async Task<OrderFlowView> ReadAsync(Guid orderId, CancellationToken cancellation)
     {
@@ -41,6 +41,8 @@ public sealed class OrderFlow(NpgsqlDataSource dataSource, RecentTraces traces, 
     private async Task AddEventsAsync(List<FlowStep> steps, string schema, string kind, string where, Guid orderId,
         CancellationToken cancellation)
     {
+        // Each module's events are in its own database; a module this process does not run has none here.
+        if (databases.Find(schema) is not { } dataSource) return;
         await using var command = dataSource.CreateCommand(
             $"select stream_id, version, type, timestamp from {schema}.mt_events where {where} order by seq_id limit 200");
         command.Parameters.AddWithValue(kind == "account" ? orderId.ToString() : orderId);

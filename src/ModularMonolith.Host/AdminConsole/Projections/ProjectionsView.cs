@@ -1,5 +1,5 @@
 using ModularMonolith.Host.Operations;
-using Npgsql;
+using ModularMonolith.Host.Wiring;
 
 namespace ModularMonolith.Host.AdminConsole.Projections;
 
@@ -15,14 +15,15 @@ public sealed record ProjectionsView(IReadOnlyList<ShardStatus> Shards, IReadOnl
     /// but the progress rows of the others (blue/green, docs/operations.md) say where they stand.
     /// </summary>
     public static async Task<ProjectionsView> ReadAsync(ProjectionMonitor monitor, ProjectionRebuilds rebuilds,
-        NpgsqlDataSource dataSource, CancellationToken cancellation)
+        ModuleDatabases databases, CancellationToken cancellation)
     {
         var shards = await monitor.ReadAsync(cancellation);
         var versions = new List<ProjectionVersion>();
         foreach (var module in shards.Select(s => s.Module).Distinct())
         {
             var head = shards.First(s => s.Module == module).HighWaterMark;
-            await using var command = dataSource.CreateCommand($"select name, last_seq_id from {module}.mt_event_progression order by name");
+            // Each module's progress rows are in its own database (a database per module, docs/architecture.md).
+            await using var command = databases.For(module).CreateCommand($"select name, last_seq_id from {module}.mt_event_progression order by name");
             await using var reader = await command.ExecuteReaderAsync(cancellation);
             while (await reader.ReadAsync(cancellation))
             {

@@ -9,7 +9,6 @@ using ModularMonolith.Cart;
 using ModularMonolith.Orders;
 using ModularMonolith.Host.Operations;
 using ModularMonolith.Orders.GettingOrder;
-using Npgsql;
 
 namespace ModularMonolith.Host.AdminConsole.Streams;
 
@@ -28,14 +27,17 @@ public sealed record FieldChange(string Path, string? Before, string? After);
 /// up to that point, exactly what <c>GET /api/{accounts,carts,orders}/{id}?version=</c> answers, so whatever a module
 /// shows (e.g. erased personal data) the console shows too.
 /// </summary>
-public sealed class StreamViews(IServiceProvider services, NpgsqlDataSource dataSource)
+public sealed class StreamViews(IServiceProvider services)
 {
-    /// <summary>Kind → module and the read model the module's API serves for it.</summary>
-    private static readonly (string Kind, string Module, Type ReadModel)[] Kinds =
+    /// <summary>Folds a stream up to a point in time into the read model the module's API serves for its kind.</summary>
+    private delegate Task<object> LoadAt(IQuerySession session, Guid id, PointInTime point, CancellationToken cancellation);
+
+    /// <summary>Kind → module and how to load the read model the module's API serves for it.</summary>
+    private static readonly (string Kind, string Module, LoadAt LoadAt)[] Kinds =
     [
-        ("account", AccountsModule.Schema, typeof(Account)),
-        ("cart", CartModule.Schema, typeof(ShoppingCart)),
-        ("order", OrdersModule.Schema, typeof(OrderSummary))
+        ("account", AccountsModule.Schema, LoadAtOf<Account>("account")),
+        ("cart", CartModule.Schema, LoadAtOf<ShoppingCart>("cart")),
+        ("order", OrdersModule.Schema, LoadAtOf<OrderSummary>("order"))
     ];
 
     /// <summary>Indented, and '+' or non-ASCII names shown as written rather than as \u escapes (this is for reading).</summary>
@@ -66,7 +68,7 @@ public sealed class StreamViews(IServiceProvider services, NpgsqlDataSource data
         foreach (var (kind, module, _) in Kinds.Where(k => k.Kind != "account"))
         {
             var schema = ModuleStores.Resolve(services, module).Options.Events.DatabaseSchemaName;
-            await using var command = dataSource.CreateCommand(
+            await using var command = ModuleStores.DatabaseOf(services, module).CreateCommand(
                 $"select s.id, s.version, s.timestamp from {schema}.mt_streams s where s.id in " +
                 $"(select stream_id from {schema}.mt_events where data->>'customerId' = $1) order by s.timestamp desc limit 100");
             command.Parameters.AddWithValue(customerId.ToString());
@@ -95,10 +97,10 @@ public sealed class StreamViews(IServiceProvider services, NpgsqlDataSource data
     /// <summary>The read model at a point in time, as the module's API answers it (404s and 400s included).</summary>
     public async Task<string> AggregateAtAsync(string kind, Guid id, PointInTime point, CancellationToken cancellation)
     {
-        var (_, module, readModel) = Of(kind);
+        var (_, module, loadAt) = Of(kind);
         var store = ModuleStores.Resolve(services, module);
         await using var session = store.QuerySession();
-        var aggregate = await LoadAt(session, readModel, id, point, kind, cancellation);
+        var aggregate = await loadAt(session, id, point, cancellation);
         // An account's personal data is sealed with its key (ADR 0013): shown as its owner's API shows it, opened
         // while the key exists and "(erased)" after an erasure, never as ciphertext.
         if (aggregate is Account account)
@@ -118,16 +120,10 @@ public sealed class StreamViews(IServiceProvider services, NpgsqlDataSource data
 
     public static bool IsKind(string? kind) => Kinds.Any(k => k.Kind == kind);
 
-    private static (string Kind, string Module, Type ReadModel) Of(string kind) => Kinds.Single(k => k.Kind == kind);
+    private static (string Kind, string Module, LoadAt LoadAt) Of(string kind) => Kinds.Single(k => k.Kind == kind);
 
-    private static Task<object> LoadAt(IQuerySession session, Type readModel, Guid id, PointInTime point, string kind,
-        CancellationToken cancellation) =>
-        (Task<object>)typeof(StreamViews).GetMethod(nameof(LoadAtTyped), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
-            .MakeGenericMethod(readModel).Invoke(null, [session, id, point, kind, cancellation])!;
-
-    private static async Task<object> LoadAtTyped<T>(IQuerySession session, Guid id, PointInTime point, string kind,
-        CancellationToken cancellation) where T : class =>
-        await session.LoadAtAsync<T>(id, point, kind, static _ => { }, cancellation);
+    private static LoadAt LoadAtOf<T>(string kind) where T : class =>
+        async (session, id, point, cancellation) => await session.LoadAtAsync<T>(id, point, kind, static _ => { }, cancellation);
 
     private static string Indented(IDocumentStore store, object data) =>
         JsonNode.Parse(store.Options.Serializer().ToJson(data))!.ToJsonString(Display);
