@@ -31,10 +31,14 @@ public static class CartModule
 
             // Rebuilds only (the snapshot is inline): read the log in pages of 5,000 events, and keep each cart's latest
             // snapshot in memory, writing it once per 10,000 carts instead of once per page (docs/benchmarks.md).
+            // The daemon stops reading while MaximumHopperSize events are read but not yet applied; at its default
+            // (5,000, one page) reading the next page (a query and 5,000 JSON reads) waited for the previous page's
+            // apply and snapshot writes, so the two never overlapped. Four pages in flight let them run side by side.
             store.Projections.Snapshot<ShoppingCart>(SnapshotLifecycle.Inline, rebuild =>
             {
                 rebuild.BatchSize = 5_000;
                 rebuild.RebuildFlushThreshold = 10_000;
+                rebuild.MaximumHopperSize = 4 * rebuild.BatchSize;
             });
             store.Projections.Add<ProductPerformanceProjection>(ProjectionLifecycle.Async);
             store.Schema.For<ShoppingCart>().Index(x => x.CustomerId);

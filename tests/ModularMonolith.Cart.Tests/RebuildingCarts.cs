@@ -1,0 +1,88 @@
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using ModularMonolith.Testing;
+using Npgsql;
+using Shouldly;
+using Xunit;
+
+namespace ModularMonolith.Cart.Tests;
+
+/// <summary>
+/// A rebuild of the ShoppingCart snapshot reads the log in pages of 5,000 events, with several pages read ahead while
+/// earlier ones are applied, and writes each cart's snapshot once per 10,000 carts (CartModule). Carts whose events are
+/// spread over every page of the log must still come out exactly as their events say.
+/// </summary>
+[Collection(CartCollection.Name)]
+public sealed class RebuildingCarts(CartApp app)
+{
+    private const int Carts = 2_500;
+    private const int EventsPerCart = 10; // one cart_opened, nine item_added_v2
+
+    [Fact]
+    public async Task Carts_whose_events_span_many_pages_are_rebuilt_to_the_state_their_events_give()
+    {
+        var batch = Guid.NewGuid().ToString("N")[..8];
+        var carts = await SeedInterleavedCartsAsync(batch);
+
+        var store = app.Host.Services.GetRequiredService<ICartStore>();
+        using (var daemon = await store.BuildProjectionDaemonAsync())
+            await daemon.RebuildProjectionAsync("ShoppingCart", TimeSpan.FromMinutes(2), CancellationToken.None);
+
+        await using var session = store.QuerySession();
+        var rebuilt = await session.LoadManyAsync<ShoppingCart>(carts);
+        rebuilt.Count.ShouldBe(Carts);
+        foreach (var cart in rebuilt)
+        {
+            var s = Array.IndexOf(carts, cart.Id) + 1;
+            cart.Version.ShouldBe(EventsPerCart);
+            cart.Status.ShouldBe(CartStatus.Open);
+            cart.Lines.Sum(l => l.Quantity).ShouldBe(Enumerable.Range(2, EventsPerCart - 1).Sum(v => 1 + v % 3), $"cart {s}");
+            cart.Lines.Select(l => l.Sku).ShouldBe(Enumerable.Range(2, EventsPerCart - 1).Select(v => Sku(batch, s, v)).Distinct(),
+                ignoreOrder: true);
+            cart.Total.ShouldBe(Enumerable.Range(2, EventsPerCart - 1).Sum(v => (1 + v % 3) * Price(s)), $"cart {s}");
+        }
+    }
+
+    private static string Sku(string batch, int s, int v) => $"rb-{batch}-{(s + v) % 4}";
+    private static decimal Price(int s) => 1.00m + s % 7;
+
+    /// <summary>
+    /// Appends the carts with plain SQL in event order (v, s): every cart's ten events lie 2,500 events apart, so each
+    /// cart appears in every 5,000-event page of this stretch of the log. Returns the carts' ids in seeding order.
+    /// </summary>
+    private async Task<Guid[]> SeedInterleavedCartsAsync(string batch)
+    {
+        var carts = Enumerable.Range(0, Carts).Select(_ => Guid.NewGuid()).ToArray();
+        await using var connection = new NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        await using var insert = new NpgsqlCommand("""
+            with streams as (
+              select id, gen_random_uuid() as customer, s::int as s from unnest($1::uuid[]) with ordinality as t(id, s)
+            ), inserted as (
+              insert into cart.mt_streams (id, type, version, tenant_id) select id, 'shopping_cart', 10, '*DEFAULT*' from streams
+            )
+            insert into cart.mt_events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type)
+            select nextval('cart.mt_events_sequence'), gen_random_uuid(), st.id, v,
+                   case when v = 1 then jsonb_build_object('cartId', st.id, 'openedAt', now(), 'customerId', st.customer)
+                        else jsonb_build_object('sku', 'rb-' || $2 || '-' || ((st.s + v) % 4), 'name', 'Rebuilt',
+                                                'cartId', st.id, 'addedAt', now(), 'quantity', 1 + v % 3,
+                                                'unitPrice', 1.00 + st.s % 7) end,
+                   case when v = 1 then 'cart_opened' else 'item_added_v2' end, now(), '*DEFAULT*',
+                   case when v = 1 then 'ModularMonolith.Cart.OpeningCart.CartOpened, ModularMonolith.Cart'
+                        else 'ModularMonolith.Cart.AddingItem.ItemAdded, ModularMonolith.Cart' end
+            from streams st cross join generate_series(1, 10) v
+            order by v, st.s
+            """, connection, tx);
+        insert.Parameters.AddWithValue(carts);
+        insert.Parameters.AddWithValue(batch);
+        (await insert.ExecuteNonQueryAsync()).ShouldBe(Carts * EventsPerCart);
+        await tx.CommitAsync();
+
+        // The sequence numbers follow the sort, so the first cart's events really are spread over the whole stretch.
+        await using var spread = new NpgsqlCommand("select max(seq_id) - min(seq_id) from cart.mt_events where stream_id = $1", connection);
+        spread.Parameters.AddWithValue(carts[0]);
+        ((long)(await spread.ExecuteScalarAsync())!).ShouldBeGreaterThanOrEqualTo((EventsPerCart - 1L) * Carts);
+        return carts;
+    }
+}
