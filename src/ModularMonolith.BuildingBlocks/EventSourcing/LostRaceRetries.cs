@@ -48,10 +48,12 @@ public static class LostRaceRetries
             return;
         }
 
-        // A retry must read the same body again from its start, and answer with only what it set itself.
+        // A retry must read the same body again from its start, and answer with only what it set itself. What was
+        // there before the first attempt is copied only when there is something (usually nothing): this runs on
+        // every write, and a retry is rare.
         request.EnableBuffering();
-        var headers = context.Response.Headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase);
-        var items = context.Items.Keys.ToHashSet();
+        var headers = context.Response.Headers.Count == 0 ? [] : context.Response.Headers.ToArray();
+        var items = context.Items.Count == 0 ? [] : context.Items.Keys.ToArray();
 
         for (var attempt = 1; ; attempt++)
         {

@@ -46,7 +46,9 @@ public sealed class RecentTraces : BaseProcessor<Activity>
     private sealed class Entry(LinkedListNode<ActivityTraceId> node)
     {
         public readonly LinkedListNode<ActivityTraceId> Node = node;
-        public readonly List<SpanRecord> Spans = [];
+        // The finished spans themselves: turned into records only when the console asks (Snapshot), not on every
+        // span of every request; an exporter's batch processor holds finished spans the same way.
+        public readonly List<Activity> Spans = [];
         public int Dropped;
     }
 
@@ -78,7 +80,7 @@ public sealed class RecentTraces : BaseProcessor<Activity>
                 entry.Dropped++;
                 return;
             }
-            entry.Spans.Add(Record(activity));
+            entry.Spans.Add(activity);
         }
     }
 
@@ -117,7 +119,7 @@ public sealed class RecentTraces : BaseProcessor<Activity>
     }
 
     private static TraceRecord Snapshot(ActivityTraceId id, Entry entry) =>
-        new(id.ToHexString(), entry.Spans.OrderBy(s => s.Start).ToList(), entry.Dropped);
+        new(id.ToHexString(), entry.Spans.Select(Record).OrderBy(s => s.Start).ToList(), entry.Dropped);
 
     private static SpanRecord Record(Activity activity) => new(
         activity.SpanId.ToHexString(),
