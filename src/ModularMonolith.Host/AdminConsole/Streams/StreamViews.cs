@@ -90,7 +90,7 @@ public sealed class StreamViews(IServiceProvider services)
         if (page is null) return ([], 0);
         var key = kind == "account" ? await PersonalDataKey.LoadAsync(session, id, cancellation) : null;
         return (page.Events.Select(e => new TimelineEvent(e.Version, e.Sequence, e.Timestamp, e.Type,
-                Indented(store, e.Data is IHoldPersonalData personal ? personal.Reveal(key) : e.Data))).ToList(),
+                Indented(store, IHoldPersonalData.Shown(e.Data, key)))).ToList(),
             page.TotalEvents);
     }
 

@@ -28,7 +28,7 @@ public static class GetAccountEventsEndpoint
         var key = await PersonalDataKey.LoadAsync(session, id, cancellation);
         return trail with
         {
-            Events = trail.Events.Select(e => e.Data is IHoldPersonalData personal ? e with { Data = personal.Reveal(key) } : e).ToList()
+            Events = trail.Events.Select(e => e with { Data = IHoldPersonalData.Shown(e.Data, key) }).ToList()
         };
     }
 }

@@ -7,4 +7,7 @@ namespace ModularMonolith.Accounts.PersonalData;
 public interface IHoldPersonalData
 {
     object Reveal(PersonalDataKey? key);
+
+    /// <summary>Any event's data as an audit trail shows it: opened with the key when it holds personal data.</summary>
+    static object Shown(object data, PersonalDataKey? key) => data is IHoldPersonalData personal ? personal.Reveal(key) : data;
 }
