@@ -62,6 +62,8 @@ public sealed class AccountsApp : AppFixture
     public Task<long> EventCountAsync() => CountRowsAsync("accounts.mt_events where type <> 'tombstone'");
     public Task<long> StreamCountAsync() =>
         CountRowsAsync("accounts.mt_streams s where exists (select 1 from accounts.mt_events e where e.stream_id = s.id and e.type <> 'tombstone')");
+    /// <summary>The last number the accounts' event sequence handed out.</summary>
+    public Task<long> EventSequenceAsync() => CountRowsAsync("accounts.mt_events_sequence", "last_value");
     public Task<long> DocumentCountAsync() => CountRowsAsync("accounts.mt_doc_account");
     public Task<long> OutboxCountAsync() => CountRowsAsync("wolverine.wolverine_outgoing_envelopes");
 

@@ -91,12 +91,12 @@ public abstract class AppFixture : IAsyncLifetime
     public string CustomerToken(Guid accountId) => AccessTokens.ForCustomer(Auth, accountId, DateTimeOffset.UtcNow);
     public string AdminToken() => AccessTokens.ForAdmin(Auth, DateTimeOffset.UtcNow);
 
-    /// <summary>Counts rows in a table, for tests that assert a rejected request wrote nothing.</summary>
-    public async Task<long> CountRowsAsync(string qualifiedTable)
+    /// <summary>Counts rows in a table, for tests that assert a rejected request wrote nothing (or reads another figure).</summary>
+    public async Task<long> CountRowsAsync(string qualifiedTable, string figure = "count(*)")
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"select count(*) from {qualifiedTable}", connection);
+        await using var command = new NpgsqlCommand($"select {figure} from {qualifiedTable}", connection);
         return (long)(await command.ExecuteScalarAsync())!;
     }
 

@@ -44,6 +44,11 @@ public static class ModuleStore
                 // inline snapshots still carry the exact stream version (our ETags): Marten sets it from the
                 // version FetchForWriting read (docs/adr/0012).
                 options.Events.AppendMode = EventAppendMode.QuickWithServerTimestamps;
+                // An append that checks the version locks the stream row FIRST, as a retried write's read does
+                // (FetchForExclusiveWriting). Without it the function inserts the events before it updates the row,
+                // the opposite order to a retry's, and concurrent writers of one stream deadlock (40P01) instead of
+                // queueing; a loser also burns a sequence number, a gap the high-water agent waits on (docs/adr/0016).
+                options.Events.UseExclusiveLockOnConcurrentAppends = true;
                 // The aggregate FetchForWriting loaded is the one the inline snapshot projection applies the new
                 // events to at commit, instead of loading the snapshot again.
                 options.Events.UseIdentityMapForAggregates = true;

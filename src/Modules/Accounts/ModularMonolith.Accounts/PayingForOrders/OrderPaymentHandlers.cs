@@ -11,7 +11,8 @@ namespace ModularMonolith.Accounts.PayingForOrders;
 /// projection of those events). A concurrent write to the same account makes the append fail its version check, and
 /// Wolverine retries the message (see the host's retry policy): the retry reads the row the winner committed, under the
 /// stream's row lock (<see cref="Fetch"/>), so the retries of a busy account queue instead of racing again until their
-/// retries run out and the payment lands in the dead letters (ADR 0010 does the same for HTTP writes).
+/// retries run out and the payment lands in the dead letters (ADR 0010 does the same for HTTP writes). Every append
+/// locks the stream row before it writes (ADR 0016), so a retry holding the row cannot deadlock with first tries.
 /// </summary>
 [MartenStore(typeof(IAccountsStore))]
 public static class DebitAccountForOrderHandler
