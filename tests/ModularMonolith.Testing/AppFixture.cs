@@ -44,6 +44,9 @@ public abstract class AppFixture : IAsyncLifetime
             web.ConfigureServices(services =>
             {
                 services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, ResponseRecorder>();
+                // Wolverine names its meter after the service and creates one per runtime: a name of each fixture's
+                // own keeps the hosts a test process runs side by side from sharing metric streams (Observability.cs).
+                services.ConfigureWolverine(wolverine => wolverine.ServiceName = $"{wolverine.ServiceName}.{DatabaseName}");
                 ConfigureServices(services);
             });
         });

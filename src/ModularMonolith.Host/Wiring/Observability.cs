@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Reflection;
 using ModularMonolith.BuildingBlocks.Observability;
 using ModularMonolith.Host.Operations;
@@ -7,6 +8,7 @@ using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Wolverine;
 
 namespace ModularMonolith.Host.Wiring;
 
@@ -47,13 +49,25 @@ internal static class Observability
                 .AddNpgsql())
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
-                // Wolverine's meter is named after the service ("Wolverine:ModularMonolith.Host").
-                .AddMeter("Wolverine:*")
                 .AddMeter("Marten")
                 .AddMeter(EventAppends.MeterName)
                 .AddInstrumentation(provider => provider.GetRequiredService<OperationsMetrics>())
                 .AddPrometheusExporter())
             .WithLogging();
+
+        // Meters are seen process-wide, and OpenTelemetry merges the instruments of equally named meters into one
+        // stream: in a process running several hosts (the test assemblies do), a host would export another's counts
+        // and, once that host stopped and disposed its meters, lose the merged stream (its own counts included) for
+        // good. So a host takes only its own meters: its Wolverine runtime's ("Wolverine:" + the runtime's service
+        // name, one `new Meter` per runtime) and those of its IMeterFactory (ASP.NET Core's, OperationsMetrics).
+        builder.Services.ConfigureOpenTelemetryMeterProvider((services, metrics) =>
+        {
+            metrics.AddMeter("Wolverine:" + services.GetRequiredService<WolverineOptions>().ServiceName);
+            var ownMeters = services.GetRequiredService<IMeterFactory>();
+            metrics.AddView(instrument => instrument.Meter.Scope is IMeterFactory factory && factory != ownMeters
+                ? MetricStreamConfiguration.Drop
+                : null);
+        });
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
             otel.UseOtlpExporter();
