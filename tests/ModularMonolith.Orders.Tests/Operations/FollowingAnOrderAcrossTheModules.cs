@@ -38,6 +38,20 @@ public sealed class FollowingAnOrderAcrossTheModules(OrdersApp app)
         shown.ShouldBe(named);
         flow.Steps.ShouldContain(s => s.Module == CartModule.Schema);
         flow.Steps.ShouldContain(s => s.Module == OrdersModule.Schema);
+        // A node running Accounts without Cart and Orders finds the same account in its payment rows.
+        (await AccountsPaidForAsync(order)).ShouldBe([customer]);
+    }
+
+    private async Task<List<Guid>> AccountsPaidForAsync(Guid order)
+    {
+        await using var connection = new NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(OrderFlow.AccountsPaidForOrder, connection);
+        command.Parameters.AddWithValue(order.ToString());
+        var accounts = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) accounts.Add(reader.GetGuid(0));
+        return accounts;
     }
 
     /// <summary>
