@@ -83,7 +83,8 @@ public static class GetAccountEndpoint
 
         public static SnapshotWithKey Of(IDocumentStore store)
         {
-            // A process runs one accounts store; test runs start several hosts, each built its own statement once.
+            // A process runs one accounts store. Test runs start several hosts: one whose store is not the last one
+            // seen builds the statement again, and the pair (store, statement) is swapped whole, so none reads another's.
             var built = _built;
             if (ReferenceEquals(built?.Store, store)) return built!;
             var tables = store.Options.Schema;
