@@ -110,13 +110,35 @@ public sealed class RecentTraces : BaseProcessor<Activity>
                 ? Snapshot(found.Key, entry) : null;
     }
 
-    /// <summary>The most recent trace holding a span whose attribute <paramref name="key"/> contains <paramref name="text"/>.</summary>
+    /// <summary>
+    /// The most recent trace holding a span whose attribute <paramref name="key"/> contains <paramref name="text"/>.
+    /// The spans' own tags are matched, and only the trace found is turned into records: the order flow looks a trace
+    /// up on every view, and formatting every kept trace for it (up to <see cref="MaxTraces"/> × <see cref="MaxSpansPerTrace"/>
+    /// spans) cost far more than the match.
+    /// </summary>
     public TraceRecord? FindByAttribute(string key, string text)
     {
         lock (_gate)
-            return _order.Reverse().Select(id => Snapshot(id, _traces[id])).FirstOrDefault(t =>
-                t.Spans.Any(s => s.Attributes.Any(a => a.Key == key && a.Value.Contains(text, StringComparison.OrdinalIgnoreCase))));
+        {
+            for (var node = _order.Last; node is not null; node = node.Previous)
+            {
+                var entry = _traces[node.Value];
+                if (entry.Spans.Any(span => HasAttribute(span, key, text))) return Snapshot(node.Value, entry);
+            }
+            return null;
+        }
     }
+
+    /// <summary>The test <see cref="FindByAttribute"/> made on the records, on the span's tag: its value as <see cref="Record"/> writes it.</summary>
+    private static bool HasAttribute(Activity span, string key, string text)
+    {
+        foreach (var tag in span.TagObjects)
+            if (tag.Key == key && tag.Value is not null && (Text(tag.Value) ?? "").Contains(text, StringComparison.OrdinalIgnoreCase))
+                return true;
+        return false;
+    }
+
+    private static string? Text(object value) => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture);
 
     private static TraceRecord Snapshot(ActivityTraceId id, Entry entry) =>
         new(id.ToHexString(), entry.Spans.Select(Record).OrderBy(s => s.Start).ToList(), entry.Dropped);
@@ -128,6 +150,6 @@ public sealed class RecentTraces : BaseProcessor<Activity>
         new DateTimeOffset(activity.StartTimeUtc, TimeSpan.Zero), activity.Duration,
         activity.Status, activity.StatusDescription,
         activity.TagObjects.Where(t => t.Value is not null)
-            .Select(t => new KeyValuePair<string, string>(t.Key, Convert.ToString(t.Value, System.Globalization.CultureInfo.InvariantCulture) ?? ""))
+            .Select(t => new KeyValuePair<string, string>(t.Key, Text(t.Value!) ?? ""))
             .ToList());
 }

@@ -66,16 +66,34 @@ public static class GetAccountEndpoint
     private static async Task<(Account, PersonalDataKey?)> LoadNowAsync(IQuerySession session, Guid id,
         CancellationToken cancellation)
     {
-        var rows = await session.AdvancedSql.QueryAsync<Account, string>(SnapshotWithKey, cancellation, id);
+        var rows = await session.AdvancedSql.QueryAsync<Account, string>(SnapshotWithKey.Of(session.DocumentStore).Sql,
+            cancellation, id);
         if (rows.Count == 0) throw RequestRefused.NotFound("account", id);
         var (account, secret) = rows[0];
         return (account, secret.Length == 0 ? null : PersonalDataKey.Of(id, Convert.FromBase64String(secret)));
     }
 
-    private const string SnapshotWithKey =
-        $"select row(account.id, account.data, account.mt_version), " +
-        $"row(coalesce(personal_data_key.data ->> '{PersonalDataKey.SecretJsonName}', '')) " +
-        $"from {AccountsModule.Schema}.mt_doc_account as account " +
-        $"left join {AccountsModule.Schema}.mt_doc_personaldatakey as personal_data_key on personal_data_key.id = account.id " +
-        $"where account.id = ?";
+    /// <summary>
+    /// The statement, with the tables Marten derives from the document types (renaming <see cref="Account"/> or
+    /// <see cref="PersonalDataKey"/> renames them), built once per store: a request pays a reference comparison.
+    /// </summary>
+    private sealed record SnapshotWithKey(IDocumentStore Store, string Sql)
+    {
+        private static SnapshotWithKey? _built;
+
+        public static SnapshotWithKey Of(IDocumentStore store)
+        {
+            // A process runs one accounts store. Test runs start several hosts: one whose store is not the last one
+            // seen builds the statement again, and the pair (store, statement) is swapped whole, so none reads another's.
+            var built = _built;
+            if (ReferenceEquals(built?.Store, store)) return built!;
+            var tables = store.Options.Schema;
+            return _built = new SnapshotWithKey(store,
+                "select row(account.id, account.data, account.mt_version), " +
+                $"row(coalesce(personal_data_key.data ->> '{PersonalDataKey.SecretJsonName}', '')) " +
+                $"from {tables.For<Account>()} as account " +
+                $"left join {tables.For<PersonalDataKey>()} as personal_data_key on personal_data_key.id = account.id " +
+                "where account.id = ?");
+        }
+    }
 }
