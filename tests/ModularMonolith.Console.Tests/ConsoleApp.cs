@@ -122,10 +122,17 @@ public sealed class ConsolePage
     public IPage Page { get; }
     public List<string> Errors { get; } = [];
 
-    /// <summary>A PNG for docs/operations.md, written into docs/images of the working copy.</summary>
+    /// <summary>
+    /// A PNG of the page for docs/operations.md. Written into docs/images of the working copy only when
+    /// <c>MM_UPDATE_SCREENSHOTS=1</c>; otherwise beside the test binaries, so that a test run leaves the working copy as
+    /// it found it (the pixels differ from run to run: times, ids).
+    /// </summary>
     public Task ScreenshotAsync(string name) => Page.ScreenshotAsync(new PageScreenshotOptions
     {
-        Path = Path.Combine(RepositoryRoot(), "docs", "images", $"{name}.png"), FullPage = true
+        Path = Path.Combine(Environment.GetEnvironmentVariable("MM_UPDATE_SCREENSHOTS") == "1"
+            ? Path.Combine(RepositoryRoot(), "docs", "images")
+            : Path.Combine(AppContext.BaseDirectory, "screenshots"), $"{name}.png"),
+        FullPage = true
     });
 
     private static string RepositoryRoot()
