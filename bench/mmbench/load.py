@@ -6,13 +6,14 @@ WRK_DIR = os.path.join(ROOT, "bench", "wrk")
 PGBENCH_DIR = os.path.join(ROOT, "bench", "pgbench")
 
 
-def wrk(script, clients, seconds, data=None, delay_ms=0, nonce="0"):
+def wrk(script, clients, seconds, data=None, delay_ms=0, nonce="0", rate=None):
     """Closed-loop HTTP load: `clients` connections, each sending its next request when the previous one answered
-    (plus delay_ms). Returns tx/s, latency percentiles (ms) and the error count (non-2xx/3xx answers and socket
-    errors)."""
+    (plus delay_ms); with `rate`, a connection sends at the next free slot of that many requests per second (paced
+    per wrk thread, bench/wrk/common.lua) instead. Returns tx/s, latency percentiles (ms) and the error count
+    (non-2xx/3xx answers and socket errors)."""
     threads = max(1, min(2, clients))
     env = dict(os.environ, BENCH_LUA_DIR=WRK_DIR, BENCH_DATA=data or "", BENCH_THREADS=str(threads),
-               BENCH_DELAY_MS=str(delay_ms), BENCH_NONCE=nonce)
+               BENCH_DELAY_MS=str(delay_ms), BENCH_NONCE=nonce, BENCH_RATE=str(rate or 0))
     result = subprocess.run(["wrk", "-t", str(threads), "-c", str(clients), "-d", f"{seconds}s", "--timeout", "10s",
                              "-s", os.path.join(WRK_DIR, script), BASE],
                             env=env, capture_output=True, text=True, timeout=seconds + 60)

@@ -10,7 +10,36 @@ function setup(thread)
 end
 
 local pause_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
-if pause_ms > 0 then
+local rate = tonumber(os.getenv("BENCH_RATE") or "0")
+if rate > 0 then
+  -- A steady offered rate (requests per second, the whole run): each thread hands out send slots at its share of the
+  -- rate, starting at a random phase, and a connection ready to send waits for the next free slot. A fixed pause per
+  -- connection instead kept the connections in step (bursts of all of them at once) and offered less than asked,
+  -- since the pause did not count the time a request took. Slots missed while every connection was busy are dropped
+  -- rather than sent in a burst later. LuaJIT's ffi reads the monotonic clock (os.clock is CPU time).
+  local ffi = require("ffi")
+  ffi.cdef [[
+    typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
+    int clock_gettime(int clock, bench_timespec *ts);
+  ]]
+  local ts = ffi.new("bench_timespec")
+  local function now_ms()
+    ffi.C.clock_gettime(1, ts) -- CLOCK_MONOTONIC
+    return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
+  end
+  local interval, due
+  function delay()
+    local now = now_ms()
+    if not due then
+      math.randomseed(os.time() + tid * 7919)
+      interval = tonumber(os.getenv("BENCH_THREADS")) * 1000 / rate
+      due = now + math.random() * interval
+    else
+      due = math.max(due + interval, now)
+    end
+    return math.max(0, math.floor(due - now + 0.5))
+  end
+elseif pause_ms > 0 then
   function delay() return pause_ms end
 end
 
