@@ -111,6 +111,7 @@ def main():
             ("checkout", lambda: scenarios.checkout_to_paid(config, sampler)),
         ]:
             try:
+                sampler.phase = name  # the measurements with phases of their own set them inside
                 results[name] = run()
             except Exception as error:  # a failed measurement is reported as failed, the others still run
                 traceback.print_exc()
@@ -119,6 +120,10 @@ def main():
         results["resources"] = sampler.summary(
             {p for p in {s[0] for s in sampler.samples} if p.startswith("load:") or p in ("half_load", "checkout")})
         results["resources_all_phases"] = sampler.summary()
+        # Where the memory peaks: the highest RSS sampled in each phase, in the order the phases ran.
+        results["peak_rss_mb_by_phase"] = {}
+        for phase, rss, _, _ in sampler.samples:
+            results["peak_rss_mb_by_phase"][phase] = round(max(rss, results["peak_rss_mb_by_phase"].get(phase, 0)), 1)
         host.stop()
         host = None
         try:

@@ -250,6 +250,9 @@ def other_lines(results):
     if res:
         lines.append(f"| Host under load (all load phases) | peak RSS {res['peak_rss_mb']:.0f} MB; CPU mean {res['mean_host_cpu_pct']:.0f} %, "
                      f"peak {res['peak_host_cpu_pct']:.0f} % of one core | machine CPU mean {res['mean_machine_cpu_pct']:.0f} % (all cores) |")
+    by_phase = results.get("peak_rss_mb_by_phase")
+    if by_phase:
+        lines.append("| Host peak RSS by phase (MB) | " + ", ".join(f"{p} {mb:.0f}" for p, mb in by_phase.items()) + " | — |")
     return lines
 
 
