@@ -25,10 +25,13 @@ public sealed record AccountView(
     long Version,
     DateTimeOffset? PersonalDataErasedAt)
 {
-    public static AccountView Of(Account account, PersonalDataKey? key) => new(account.Id,
-        PersonalDataKey.Reveal(key, account.Name), PersonalDataKey.Reveal(key, account.Email),
-        PersonalDataKey.Reveal(key, account.Phone), account.Balance, account.Status, account.OpenedAt, account.Version,
-        account.PersonalDataErasedAt);
+    public static AccountView Of(Account account, PersonalDataKey? key)
+    {
+        using var personal = PersonalDataKey.Revealing(key);
+        return new(account.Id, personal.Reveal(account.Name), personal.Reveal(account.Email),
+            personal.Reveal(account.Phone), account.Balance, account.Status, account.OpenedAt, account.Version,
+            account.PersonalDataErasedAt);
+    }
 }
 
 [MartenStore(typeof(IAccountsStore))]
