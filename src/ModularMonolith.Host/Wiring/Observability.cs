@@ -50,6 +50,8 @@ internal static class Observability
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddMeter("Marten")
+                // The runtime's own meter (.NET 9+): GC heap and collections, working set, thread pool, JIT, locks.
+                .AddMeter("System.Runtime")
                 .AddMeter(EventAppends.MeterName)
                 .AddInstrumentation(provider => provider.GetRequiredService<OperationsMetrics>())
                 .AddPrometheusExporter())

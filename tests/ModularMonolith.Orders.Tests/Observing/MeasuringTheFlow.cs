@@ -50,6 +50,9 @@ public sealed class MeasuringTheFlow(OrdersApp app)
         text.ShouldContain("modularmonolith_projection_lag");
         text.ShouldContain("wolverine_messages_succeeded");
         text.ShouldContain("http_server_request_duration_seconds");
+        // The runtime's meter: what an operator reads memory and GC from.
+        text.ShouldContain("dotnet_gc_last_collection_heap_size_bytes");
+        text.ShouldContain("dotnet_process_memory_working_set_bytes");
         text.ShouldContain("service_name=\"ModularMonolith\"");
     }
 }
