@@ -18,10 +18,11 @@ public sealed record ChangeContactDetails([Required] string Email, [Required] st
 public sealed record ContactDetailsChanged(Guid AccountId, SealedText Email, SealedText Phone, DateTimeOffset ChangedAt)
     : IHoldPersonalData
 {
-    public object Reveal(PersonalDataKey? key) => new
+    public object Reveal(PersonalDataKey? key)
     {
-        AccountId, Email = PersonalDataKey.Reveal(key, Email), Phone = PersonalDataKey.Reveal(key, Phone), ChangedAt
-    };
+        using var personal = PersonalDataKey.Revealing(key);
+        return new { AccountId, Email = personal.Reveal(Email), Phone = personal.Reveal(Phone), ChangedAt };
+    }
 }
 
 [MartenStore(typeof(IAccountsStore))]

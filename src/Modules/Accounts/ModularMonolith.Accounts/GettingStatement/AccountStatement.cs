@@ -96,9 +96,9 @@ public static class GetStatementEndpoint
             statement = new AccountStatement { Id = id };
         }
 
-        var key = await PersonalDataKey.LoadAsync(session, id, cancellation);
+        using var references = PersonalDataKey.Revealing(await PersonalDataKey.LoadAsync(session, id, cancellation));
         var lines = statement.Lines.Skip((p - 1) * size).Take(size)
-            .Select(l => l.Reference is null ? l : l with { Reference = PersonalDataKey.Reveal(key, new SealedText(l.Reference)) })
+            .Select(l => l.Reference is null ? l : l with { Reference = references.Reveal(new SealedText(l.Reference)) })
             .ToList();
         return new StatementPage(id, statement.Balance, p, size, statement.Lines.Count, lines);
     }

@@ -20,11 +20,11 @@ public sealed record OpenAccount([Required] string Name, [Required] string Email
 public sealed record AccountOpened(Guid AccountId, SealedText Name, SealedText Email, SealedText Phone, DateTimeOffset OpenedAt)
     : IHoldPersonalData
 {
-    public object Reveal(PersonalDataKey? key) => new
+    public object Reveal(PersonalDataKey? key)
     {
-        AccountId, Name = PersonalDataKey.Reveal(key, Name), Email = PersonalDataKey.Reveal(key, Email),
-        Phone = PersonalDataKey.Reveal(key, Phone), OpenedAt
-    };
+        using var personal = PersonalDataKey.Revealing(key);
+        return new { AccountId, Name = personal.Reveal(Name), Email = personal.Reveal(Email), Phone = personal.Reveal(Phone), OpenedAt };
+    }
 }
 
 /// <summary>201 Created: the new account's id, and its address (also in <c>Location</c>).</summary>
