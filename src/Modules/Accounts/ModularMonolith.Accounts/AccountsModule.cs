@@ -17,7 +17,8 @@ namespace ModularMonolith.Accounts;
 
 /// <summary>
 /// The Accounts module owns customers' accounts and their money: the <c>accounts</c> schema (event streams of
-/// <see cref="Account"/>, its inline snapshot, the inline <see cref="PayingForOrders.OrderPayment"/> rows, the async <see cref="AccountStatement"/>). Other modules reach it only through
+/// <see cref="Account"/>, its inline snapshot, the inline <see cref="PayingForOrders.OrderPayment"/> rows, the async <see cref="AccountStatement"/> and its
+/// <see cref="StatementEntry"/> rows). Other modules reach it only through
 /// ModularMonolith.Accounts.Contracts messages.
 /// </summary>
 public static class AccountsModule
@@ -32,6 +33,8 @@ public static class AccountsModule
         {
             store.Projections.Snapshot<Account>(SnapshotLifecycle.Inline);
             store.Projections.Add<AccountStatementProjection>(ProjectionLifecycle.Async);
+            // The statement's movements, one row each: a page is a range of this index (docs/adr/0017).
+            store.Schema.For<StatementEntry>().Index([e => e.AccountId, e => e.Position]);
             // Paying for an order is idempotent through this row per (account, order), written with the events.
             store.Projections.Add<OrderPaymentProjection>(ProjectionLifecycle.Inline);
             // Personal data (ADR 0013): a key per account in its own table; email uniqueness on a keyed hash of the
