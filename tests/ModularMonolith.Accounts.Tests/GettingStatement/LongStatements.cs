@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Alba;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using ModularMonolith.Accounts.Contracts;
