@@ -9,7 +9,7 @@ It uses this checkout's bench package (its own PostgreSQL cluster under .local/b
 import os, re, sys, time, urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mmbench import scenarios, writepath
-from mmbench.infra import Host, postgres, BASE
+from mmbench.infra import Host, postgres, psql, BASE
 
 MB = 1 << 20
 
@@ -45,6 +45,13 @@ def main():
             scenarios.wait_projections_caught_up(120)
             time.sleep(10)  # a measurement pause, not a wait for work: the projections are caught up above
             scrape("projections caught up, 10 s later", host.process.pid)
+            if psql("select to_regclass('accounts.mt_doc_statemententry') is not null") == "t":
+                # Every head's line count has its rows, numbered 1..n without a gap (the daemon applies slices in parallel).
+                print("statement rows: " + psql(
+                    "select count(*) || ' rows, heads count ' || (select sum((data->>'lineCount')::int) from accounts.mt_doc_accountstatement)"
+                    " || ', accounts whose positions are not 1..n: ' || (select count(*) from (select data->>'accountId' a,"
+                    " max((data->>'position')::int) m, count(*) c from accounts.mt_doc_statemententry group by 1) x"
+                    " where m <> c) from accounts.mt_doc_statemententry"), flush=True)
         finally:
             host.stop()
     finally:
