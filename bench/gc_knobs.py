@@ -18,7 +18,9 @@ def memory(pid):
     committed = re.search(r'(?m)^dotnet_gc_last_collection_memory_committed_size_bytes(?:\{[^}]*\})? (\S+)', text)
     with open(f"/proc/{pid}/status") as f:
         status = dict(line.split(":", 1) for line in f)
-    return int(status["VmRSS"].split()[0]) // 1024, (int(float(committed.group(1))) // MB if committed else -1)
+    kb = lambda k: int(status[k].split()[0]) // 1024
+    return (kb("VmRSS"), int(float(committed.group(1))) // MB if committed else -1, kb("RssAnon"), kb("RssFile"),
+            int(status["Threads"]))
 
 
 def main():
@@ -46,9 +48,10 @@ def main():
                     sampler.stop()
                     loaded = memory(host.process.pid)
                     peak = max(s[1] for s in sampler.samples)
-                    print(f"round {round_} {name:12s} started: RSS {started[0]} MB, GC committed {started[1]} MB | "
-                          f"after add item c=8 8 s: {result['tx_per_s']:7.1f} tx/s, RSS {loaded[0]} MB (peak {peak:.0f}), "
-                          f"GC committed {loaded[1]} MB", flush=True)
+                    print(f"round {round_} {name:12s} started: RSS {started[0]} MB (anon {started[2]}, files {started[3]}), "
+                          f"GC committed {started[1]} MB, {started[4]} threads | after add item c=8 8 s: "
+                          f"{result['tx_per_s']:7.1f} tx/s, RSS {loaded[0]} MB (peak {peak:.0f}; anon {loaded[2]}, files "
+                          f"{loaded[3]}), GC committed {loaded[1]} MB, {loaded[4]} threads", flush=True)
                 finally:
                     host.stop()
     finally:
