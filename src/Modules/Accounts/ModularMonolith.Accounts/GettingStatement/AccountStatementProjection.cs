@@ -59,13 +59,15 @@ public sealed class AccountStatementProjection : SingleStreamProjection<AccountS
         "where CAST(data ->> 'accountId' as uuid) = ? and data ->> 'reference' is not null";
 }
 
-/// <summary>The statement's rules as a pure function of the head so far and a stream's new events.</summary>
+/// <summary>The statement's rules as a pure function of the head so far and a stream's new events (the head is not changed).</summary>
 public static class StatementMovements
 {
     public static (AccountStatement? Statement, List<StatementEntry> Added, bool Erased) Fold(
         AccountStatement? snapshot, Guid accountId, IReadOnlyList<IEvent> events)
     {
-        var statement = snapshot;
+        // A copy: the head given is the daemon's cached one, and a batch that fails must find it as it was.
+        var statement = snapshot is null ? null
+            : new AccountStatement { Id = snapshot.Id, Balance = snapshot.Balance, LineCount = snapshot.LineCount };
         var added = new List<StatementEntry>();
         var erased = false;
         foreach (var e in events)
