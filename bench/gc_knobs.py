@@ -1,6 +1,8 @@
 """Where the host's memory goes before any long history, and what GC settings change it (#13, item 4). Same build and
 database for every variant, two rounds in alternating order; per variant: RSS and GC committed at start, then after
 8 s of add item at 8 clients (closed loop: its tx/s is the throughput cost of the setting), with the peak RSS.
+`bench/run.sh --compare` is the throughput tool of record for settings; this one adds the memory split (file-backed
+code images against anonymous memory, GC committed, threads) that #13 asked about.
 
     MM_BENCH_PG_PORT=55481 MM_BENCH_HTTP_PORT=5101 python3 bench/gc_knobs.py <host dll> \
         workstation:DOTNET_gcServer=0 conserve:DOTNET_GCConserveMemory=5 nodatas:DOTNET_GCDynamicAdaptationMode=0
