@@ -43,7 +43,7 @@ public sealed class AccountStatementProjection : SingleStreamProjection<AccountS
         // Live aggregation (a plain query session) has nowhere to write rows: only the head is asked for there.
         if (session is IDocumentOperations operations)
         {
-            if (erased) operations.QueueSqlCommand(EraseReferencesSql, identity);
+            if (erased) operations.QueueSqlCommand(EraseReferencesSql(session.DocumentStore), identity);
             if (added.Count > 0) operations.Store(added.ToArray());
         }
         return ValueTask.FromResult((statement, statement is null ? ActionType.Nothing : ActionType.Store));
@@ -53,8 +53,10 @@ public sealed class AccountStatementProjection : SingleStreamProjection<AccountS
     /// An erasure drops the references of the rows written before this batch; the rows of this batch come out of
     /// <see cref="StatementMovements.Fold"/> already erased, so the order Marten runs the two in does not matter.
     /// </summary>
-    private static readonly string EraseReferencesSql =
-        $"update {AccountsModule.Schema}.mt_doc_statemententry " +
+    private static string EraseReferencesSql(IDocumentStore store) =>
+        // The table Marten derives from the document type (renaming StatementEntry renames it); built per erasure,
+        // which is rare.
+        $"update {store.Options.Schema.For<StatementEntry>()} " +
         $"set data = jsonb_set(data, '{{reference}}', to_jsonb('{SealedText.Erased.Stored}'::text)) " +
         "where CAST(data ->> 'accountId' as uuid) = ? and data ->> 'reference' is not null";
 }
