@@ -34,10 +34,6 @@ internal static class Messaging
             wolverine.PersistMessagesWithPostgresql(connectionString, ModuleStore.MessagingSchema);
             wolverine.Durability.MessageStorageSchemaName = ModuleStore.MessagingSchema;
             wolverine.AutoBuildMessageStorageOnStartup = autoCreate;
-            // The durability agent's lock ends with its transaction instead of living on the session: a module's
-            // message store runs on the module store's pool, whose connections go back without Npgsql's reset
-            // (docs/adr/0019), so a session lock whose release failed would otherwise stay on a pooled connection.
-            wolverine.Durability.UseTransactionScopedDurabilityPassLock = true;
             // Storage for Idempotency-Key claims and their recorded responses (see IdempotencyKeys).
             wolverine.Durability.EnableDeduplicatedResponses = true;
 
