@@ -1,6 +1,7 @@
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Wolverine.Tracking;
 using Shouldly;
 using Xunit;
 
@@ -10,7 +11,8 @@ namespace ModularMonolith.Cart.Tests;
 /// A module store's connections go back to the pool without Npgsql's reset (No Reset On Close, docs/adr/0019), so
 /// whatever session state a user of the pool leaves on a connection (a session advisory lock, a SET, a LISTEN, a temp
 /// table, an open cursor) would reach the next request that takes it. These tests look at every idle connection of
-/// the cart store's pool after the host has served writes, checkouts and its async projections.
+/// each module store's pool after the host has served writes, checkouts (with their messages to Orders and
+/// Accounts) and its async projections.
 /// </summary>
 [Collection(CartCollection.Name)]
 public sealed class PooledConnectionsCarryNoSessionState(CartApp app)
@@ -25,13 +27,22 @@ public sealed class PooledConnectionsCarryNoSessionState(CartApp app)
             var id = await app.OpenCartAsync(customer);
             await app.Send(customer, "POST", $"/api/carts/{id}/items", new { sku = c.Banana, quantity = 2 });
             await app.Send(customer, "POST", $"/api/carts/{id}/discount", new { code = c.TwoBananas });
-            await app.Send(customer, "POST", $"/api/carts/{id}/checkout");
+            // The checkout's messages place the order (Orders) and ask Accounts for the money: every module's pool works.
+            await app.Host.TrackActivity().Timeout(TimeSpan.FromSeconds(30)).ExecuteAndWaitAsync(
+                (Func<Wolverine.IMessageContext, Task>)(_ => app.Send(customer, "POST", $"/api/carts/{id}/checkout")));
         }
         await app.WaitForAsyncProjectionsAsync();
 
-        var leftovers = await SessionStateOfIdleConnectionsAsync(CartDataSource());
-
-        leftovers.ShouldBeEmpty();
+        foreach (var store in new IDocumentStore[]
+                 {
+                     app.Host.Services.GetRequiredService<ICartStore>(),
+                     app.Host.Services.GetRequiredService<Accounts.IAccountsStore>(),
+                     app.Host.Services.GetRequiredService<Orders.IOrdersStore>()
+                 })
+        {
+            var leftovers = await SessionStateOfIdleConnectionsAsync(Pool(store));
+            leftovers.ShouldBeEmpty(store.GetType().Name);
+        }
     }
 
     [Fact]
@@ -48,10 +59,12 @@ public sealed class PooledConnectionsCarryNoSessionState(CartApp app)
         leftovers.ShouldContain(l => l.Contains("statement_timeout"));
     }
 
-    /// <summary>Connections of the cart store's own pool (Marten's data source for the module).</summary>
-    private Func<Task<NpgsqlConnection>> CartDataSource()
+    private Func<Task<NpgsqlConnection>> CartDataSource() => Pool(app.Host.Services.GetRequiredService<ICartStore>());
+
+    /// <summary>Connections of a module store's own pool (Marten's data source for the module).</summary>
+    private static Func<Task<NpgsqlConnection>> Pool(IDocumentStore store)
     {
-        var database = app.Host.Services.GetRequiredService<ICartStore>().Storage.Database;
+        var database = store.Storage.Database;
         return async () =>
         {
             var connection = database.CreateConnection();
