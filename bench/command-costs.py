@@ -4,6 +4,8 @@
 database for every variant (MM_BENCH_PG_PORT, MM_BENCH_HTTP_PORT), the bench's seed (256 carts), then per round each
 variant's host (A B …, then … B A): start, warm-up of every command, then SECONDS of each command at 8 clients.
 The host's background work in those seconds (high-water polling, durability agent) counts too, as in the bench.
+"checkouts" are resets (infra.Costs): the module stores' pools send none (ADR 0019), so give a variant
+`ConnectionStrings__Postgres=…;No Reset On Close=false` to count every checkout.
 Results per round in bench/results/command-costs-<time>.json. Usage:
   python3 bench/command-costs.py SECONDS ROUNDS name=DLL[,ENV=V] name=DLL[,ENV=V]...
 """
