@@ -127,6 +127,11 @@ def main():
         host.stop()
         host = None
         try:
+            results["add_item_checkouts"] = scenarios.checkouts_per_add_item(config, dll, data)
+        except Exception as error:
+            traceback.print_exc()
+            results["failures"].append(f"add_item_checkouts: {error}")
+        try:
             results["rebuild"] = scenarios.rebuilds(config, dll)
         except Exception as error:
             traceback.print_exc()

@@ -249,8 +249,10 @@ def _postgres_cpu_seconds():
 
 
 class Costs:
-    """What requests cost, as deltas around a load: statements and connection checkouts (DISCARD ALL: Npgsql resets
-    every connection it gets back) from pg_stat_statements, host and PostgreSQL CPU from /proc. The host's background
+    """What requests cost, as deltas around a load: statements and connection resets (DISCARD ALL / DISCARD TEMP: Npgsql
+    resets a connection it gets back, except in the module stores' pools since ADR 0019 (No Reset On Close), so these
+    count the checkouts of Wolverine's and the host's own pools only; scenarios.checkouts_per_add_item counts every
+    checkout on a host with the reset turned back on) from pg_stat_statements, host and PostgreSQL CPU from /proc. The host's background
     work (high-water polling, durability agent) in the same seconds is included; it is small beside the load."""
 
     def __init__(self, host_pid):

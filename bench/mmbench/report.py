@@ -15,7 +15,7 @@ def fmt(value, digits=1):
 
 def command_table(results):
     lines = ["| Command | Clients | API tx/s | API p50 / p95 / p99 ms | Errors | Raw SQL tx/s | Raw p50 / p95 / p99 ms | Ratio API ÷ raw "
-             "| Per request: statements (SQL without BEGIN/COMMIT/DISCARD ALL) · checkouts · host CPU ms · PostgreSQL CPU ms |",
+             "| Per request: statements (SQL without BEGIN/COMMIT/reset) · resets (Wolverine's pools; module pools have none, ADR 0019) · host CPU ms · PostgreSQL CPU ms |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for name, block in results["commands"].items():
         for row in block["rows"]:
@@ -49,8 +49,11 @@ def issue13_targets(results):
     add("add item p99 at half load", "≤ 20 ms", f"{half['api']['p99_ms']:.1f} ms" if half else None,
         bool(half) and half["api"]["p99_ms"] <= 20)
     cost = ((row_at(results, "add_item", 8) or {}).get("api") or {}).get("per_request")
-    add("add item: connection checkouts per request (8 clients)", "≤ 1", f"{cost['checkouts']:.2f}" if cost else None,
-        bool(cost) and cost["checkouts"] <= 1.0)
+    # Checkouts are counted by the reset Npgsql sends when a connection goes back to the pool; since ADR 0019 the
+    # module stores' pools send none, so they are counted on a host of the same build with the reset turned back on.
+    checkouts = ((results.get("add_item_checkouts") or {}).get("per_request") or {}).get("checkouts")
+    add("add item: connection checkouts per request (8 clients, reset on to count them)", "≤ 1",
+        f"{checkouts:.2f}" if checkouts is not None else None, checkouts is not None and checkouts <= 1.0)
     add("add item: SQL statements per request (without the BEGIN, COMMIT and reset Npgsql adds)", "≤ 6",
         f"{cost['sql_statements']:.1f}" if cost else None, bool(cost) and cost["sql_statements"] <= 6)
     add("add item: host CPU per request (8 clients)", "≤ 0.5 ms", f"{cost['host_cpu_ms']:.2f} ms" if cost else None,

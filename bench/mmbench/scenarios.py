@@ -1,7 +1,7 @@
 """The measurements of issue #7, each against the same PostgreSQL and host in one run."""
 import concurrent.futures as futures, os, re, threading, time, uuid
 from . import load
-from .infra import LOCAL, Host, call, log, must, psql, timed_sql, token, psql_file, ROOT
+from .infra import LOCAL, CONNECTION_STRING, Costs, Host, call, log, must, psql, timed_sql, token, psql_file, ROOT
 
 SKUS = [f"sku-{i:02d}" for i in range(1, 21)]
 ADMIN = token("admin", "admin")
@@ -134,6 +134,24 @@ def commands(config, data, sampler, costs=None):
     sampler.phase = "idle"
     return results
 
+
+def checkouts_per_add_item(config, dll, data):
+    """Connection checkouts per add item at 8 clients, the host's background work included. The module stores' pools
+    send no reset when a connection comes back (ADR 0019), and the reset is how pg_stat_statements counts checkouts:
+    this host of the same build turns it back on (No Reset On Close=false) so that every checkout shows."""
+    host = Host(dll)
+    host.env["ConnectionStrings__Postgres"] = CONNECTION_STRING + ";No Reset On Close=false"
+    host.start()
+    try:
+        load.wrk("add-item.lua", 8, config["warmup_s"], data["items"])
+        costs = Costs(host.process.pid)
+        before = costs.snapshot()
+        api = load.wrk("add-item.lua", 8, config["command_s"], data["items"])
+        per_request = costs.per_request(before, costs.snapshot(), api["requests"])
+        log(f"checkouts per add item (reset on): {per_request['checkouts']} at {api['tx_per_s']} tx/s")
+        return {"tx_per_s": api["tx_per_s"], "per_request": per_request}
+    finally:
+        host.stop()
 
 LAG_SAMPLER = """
 create table if not exists rawbench.lag_samples (observed_at timestamptz, last_seq_id bigint, last_updated timestamptz);

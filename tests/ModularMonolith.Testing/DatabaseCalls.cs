@@ -48,7 +48,7 @@ public sealed class DatabaseCalls : ILoggerFactory, ILoggerProvider
         services.ConfigureMarten<TStore>((provider, options) => options.DataSourceFactory(
             new DefaultNpgsqlDataSourceFactory(connectionString =>
                 new NpgsqlDataSourceBuilder(connectionString).UseLoggerFactory(this)),
-            provider.GetRequiredService<PersistenceSettings>().ConnectionString));
+            PersistenceSettings.WithoutResetOnClose(provider.GetRequiredService<PersistenceSettings>().ConnectionString)));
 
     /// <summary>Runs one scenario and returns what it asked of the database.</summary>
     public async Task<Usage> MeasureAsync(IAlbaHost host, Action<Scenario> scenario)

@@ -95,6 +95,23 @@ public static class ModuleStore
 public sealed record PersistenceSettings(string ConnectionString, AutoCreate AutoCreate,
     IReadOnlyDictionary<string, string>? ModuleConnectionStrings = null)
 {
+    /// <summary>The connection string of a module's Marten store: its database's, without the pool's reset.</summary>
     public string ConnectionStringFor(string schema) =>
-        ModuleConnectionStrings?.GetValueOrDefault(schema) ?? ConnectionString;
+        WithoutResetOnClose(ModuleConnectionStrings?.GetValueOrDefault(schema) ?? ConnectionString);
+
+    /// <summary>
+    /// A module store's connections go back to the pool without Npgsql's reset (<c>No Reset On Close</c>): with
+    /// prepared statements kept, that reset is six statements PostgreSQL parses and runs at every checkout, more
+    /// statements than an add item's own SQL. Nothing this process runs on these pools leaves session state behind
+    /// (no session advisory lock, SET, LISTEN or temp table: docs/adr/0019, test <c>PooledConnectionsCarryNoSessionState</c>);
+    /// Wolverine's leader and agent locks hold connections of Wolverine's own data source, which keeps the reset.
+    /// A connection string that sets it keeps its own value.
+    /// </summary>
+    public static string WithoutResetOnClose(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        var setsItself = given.Keys.Cast<string>()
+            .Any(key => string.Equals(key.Replace(" ", ""), "NoResetOnClose", StringComparison.OrdinalIgnoreCase));
+        return setsItself ? connectionString : $"{connectionString.TrimEnd(';', ' ')};No Reset On Close=true";
+    }
 }

@@ -22,6 +22,9 @@ internal static class Authentication
             .Configure<IOptions<AuthOptions>>((jwt, options) =>
             {
                 jwt.MapInboundClaims = false;
+                // Nothing reads the raw token back from the request (HttpContext.GetTokenAsync): saving it into
+                // every request's authentication properties only allocated (#13).
+                jwt.SaveToken = false;
                 jwt.TokenValidationParameters = ValidationParameters(options.Value);
             });
 
