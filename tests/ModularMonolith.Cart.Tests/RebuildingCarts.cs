@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ModularMonolith.Testing;
 using Npgsql;
 using Shouldly;
+using Wolverine.Tracking;
 using Xunit;
 
 namespace ModularMonolith.Cart.Tests;
@@ -41,6 +42,50 @@ public sealed class RebuildingCarts(CartApp app)
                 ignoreOrder: true);
             cart.Total.ShouldBe(Enumerable.Range(2, EventsPerCart - 1).Sum(v => (1 + v % 3) * Price(s)), $"cart {s}");
         }
+    }
+
+    [Fact]
+    public async Task A_rebuild_writes_every_cart_snapshot_exactly_as_the_inline_projection_wrote_it()
+    {
+        // Carts in each state a cart can end in, written through the API, so their snapshots are the inline ones.
+        var c = await app.SeedCatalogAsync();
+        var customer = Guid.NewGuid();
+        var open = await app.OpenCartAsync(customer);
+        await app.Send(customer, "POST", $"/api/carts/{open}/items", new { sku = c.Banana, quantity = 3 });
+        await app.Send(customer, "POST", $"/api/carts/{open}/items", new { sku = c.Apple, quantity = 1 });
+        await app.Send(customer, "DELETE", $"/api/carts/{open}/items/{c.Apple}");
+        await app.Send(customer, "POST", $"/api/carts/{open}/discount", new { code = c.TwoBananas });
+        var abandoned = await app.OpenCartAsync(customer);
+        await app.Send(customer, "POST", $"/api/carts/{abandoned}/items", new { sku = c.Mango, quantity = 2 });
+        await app.Send(customer, "POST", $"/api/carts/{abandoned}/abandonment");
+        var checkedOut = await app.OpenCartAsync(customer);
+        await app.Send(customer, "POST", $"/api/carts/{checkedOut}/items", new { sku = c.Mango, quantity = 1 });
+        await app.Host.TrackActivity().Timeout(TimeSpan.FromSeconds(30)).ExecuteAndWaitAsync(
+            (Func<Wolverine.IMessageContext, Task>)(_ => app.Send(customer, "POST", $"/api/carts/{checkedOut}/checkout")));
+        Guid[] carts = [open, abandoned, checkedOut];
+        var inline = await SnapshotRowsAsync(carts);
+        inline.Count.ShouldBe(carts.Length);
+
+        var store = app.Host.Services.GetRequiredService<ICartStore>();
+        using (var daemon = await store.BuildProjectionDaemonAsync())
+            await daemon.RebuildProjectionAsync("ShoppingCart", TimeSpan.FromMinutes(2), CancellationToken.None);
+
+        (await SnapshotRowsAsync(carts)).ShouldBe(inline);
+    }
+
+    /// <summary>Each cart's stored snapshot as PostgreSQL holds it: the JSON text, the version and the CLR type.</summary>
+    private async Task<List<string>> SnapshotRowsAsync(Guid[] carts)
+    {
+        await using var connection = new NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        await using var select = new NpgsqlCommand(
+            "select id::text || ' ' || mt_version || ' ' || mt_dotnet_type || ' ' || data::text from cart.mt_doc_shoppingcart where id = any($1) order by id",
+            connection);
+        select.Parameters.AddWithValue(carts);
+        var rows = new List<string>();
+        await using var reader = await select.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
+        return rows;
     }
 
     private static string Sku(string batch, int s, int v) => $"rb-{batch}-{(s + v) % 4}";
