@@ -2,6 +2,8 @@ using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.AspNetCore.Http;
 using ModularMonolith.BuildingBlocks.Http;
+using Microsoft.Extensions.DependencyInjection;
+using ModularMonolith.BuildingBlocks.EventSourcing;
 using Npgsql;
 
 namespace ModularMonolith.Host.Operations;
@@ -15,9 +17,12 @@ public sealed class ProjectionRebuild
 {
     private readonly NpgsqlDataSource _database;
 
+    private readonly SnapshotRebuilder? _ownRebuild;
+
     private ProjectionRebuild(string module, DocumentStore store, NpgsqlDataSource database, string projection,
-        uint version, ProjectionLifecycle lifecycle, IReadOnlyList<Type> publishedTypes)
+        uint version, ProjectionLifecycle lifecycle, IReadOnlyList<Type> publishedTypes, SnapshotRebuilder? ownRebuild)
     {
+        _ownRebuild = ownRebuild;
         Module = module;
         Store = store;
         _database = database;
@@ -56,8 +61,11 @@ public sealed class ProjectionRebuild
                     ?? throw new RequestRefused(StatusCodes.Status404NotFound, "No such projection.",
                         $"Module {module} has no projection '{projection}'. Its projections: " +
                         string.Join(", ", store.Options.Projections.All.Select(p => p.Name)) + ".", "projection");
+        // A module's own rebuild of a snapshot replaces Marten's for that projection's current version only.
+        var ownRebuild = services.GetServices<SnapshotRebuilder>().FirstOrDefault(r =>
+            r.Projection == found.Name && found.Version <= 1 && ReferenceEquals(services.GetService(r.StoreType), store));
         return new ProjectionRebuild(module.ToLowerInvariant(), store, ModuleStores.DatabaseOf(services, module), found.Name,
-            found.Version, found.Lifecycle, found.PublishedTypes().ToList());
+            found.Version, found.Lifecycle, found.PublishedTypes().ToList(), ownRebuild);
     }
 
     /// <summary>The sequence number of the module's last event: where a rebuild started now will end.</summary>
@@ -79,6 +87,11 @@ public sealed class ProjectionRebuild
     /// <summary>Deletes the projection's documents and progress and projects the whole log again (30 minutes at most).</summary>
     public async Task RunAsync(CancellationToken cancellation)
     {
+        if (_ownRebuild is not null)
+        {
+            await _ownRebuild.Rebuild(Store, cancellation);
+            return;
+        }
         using var daemon = await Store.BuildProjectionDaemonAsync();
         await daemon.RebuildProjectionAsync(Projection, TimeSpan.FromMinutes(30), cancellation);
     }

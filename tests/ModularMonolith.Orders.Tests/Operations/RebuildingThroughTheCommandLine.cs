@@ -16,6 +16,7 @@ public sealed class RebuildingThroughTheCommandLine(OrdersApp app)
     [InlineData("orders", "OrderSummary", "orders.mt_doc_ordersummary")]          // inline, Orders module
     [InlineData("accounts", "AccountStatement", "accounts.mt_doc_accountstatement")] // async, Accounts module
     [InlineData("cart", "ProductPerformance", "cart.mt_doc_productperformance")]     // async multi-stream, Cart module
+    [InlineData("cart", "ShoppingCart", "cart.mt_doc_shoppingcart")]                 // inline, the Cart module's own pass (ADR 0018)
     public async Task A_damaged_projection_is_rebuilt_from_the_event_log(string module, string projection, string table)
     {
         var customer = await app.FundedAccountAsync(20m);
