@@ -48,7 +48,7 @@ public static class CartModule
             store.Schema.For<Discount>();
         });
         // Rebuilds of the snapshot take the module's own single pass over the log, about three times cheaper in host CPU
-        // than Marten's daemon (docs/adr/0019); the console and the `rebuild` verb pick it up.
+        // than Marten's daemon (docs/adr/0018); the console and the `rebuild` verb pick it up.
         services.AddSingleton(new SnapshotRebuilder(typeof(ICartStore), Rebuilding.ShoppingCartRebuild.Projection,
             Rebuilding.ShoppingCartRebuild.RunAsync));
         // Abandoned and checked-out carts are finished; a cart's last write is its snapshot's last modification.

@@ -23,26 +23,38 @@ internal static class ShoppingCartRebuild
     {
         var store = (DocumentStore)documentStore;
         var schema = store.Options.Events.DatabaseSchemaName;
+        var documents = documentStore.Options.Schema.For<ShoppingCart>();
         // Marten's event storage for this store: the select and the reading its own loader uses.
         await using var session = store.QuerySession();
         var storage = ((Marten.Internal.Sessions.QuerySession)session).EventStorage();
-        await using var connection = (NpgsqlConnection)store.Storage.Database.CreateConnection();
-        await connection.OpenAsync(cancellation);
 
-        long head;
-        await using (var last = new NpgsqlCommand($"select coalesce(max(seq_id), 0) from {schema}.mt_events", connection))
-            head = Convert.ToInt64(await last.ExecuteScalarAsync(cancellation));
+        // Writers of carts wait for the pass (their snapshot upsert needs the table), readers do not. Taken before the
+        // head is read: every write committed before it is in the log the pass reads, and a write that comes later
+        // cannot commit before the new documents are in, so it writes its own snapshot after them instead of being
+        // replaced by its state at the head (a lost update, where a cart's snapshot would trail its stream). The
+        // price: cart writes wait for the pass (seconds per million events), where Marten's rebuild lets them race it.
         await using var writer = (NpgsqlConnection)store.Storage.Database.CreateConnection();
         await writer.OpenAsync(cancellation);
-        var carts = await FoldAsync(connection, storage, schema, head, at => ReportAsync(writer, schema, at, cancellation), cancellation);
+        await using var transaction = await writer.BeginTransactionAsync(cancellation);
+        await using (var exclusive = new NpgsqlCommand($"lock table {documents} in share row exclusive mode", writer, transaction))
+            await exclusive.ExecuteNonQueryAsync(cancellation);
+
+        await using var connection = (NpgsqlConnection)store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellation);
+        var head = Convert.ToInt64(await new NpgsqlCommand($"select coalesce(max(seq_id), 0) from {schema}.mt_events", connection)
+            .ExecuteScalarAsync(cancellation));
+        // Progress goes over a connection of its own: the reading one is busy with its open reader, the writing one is
+        // inside its transaction (the verb and the console read the progression row meanwhile).
+        await using var progress = (NpgsqlConnection)store.Storage.Database.CreateConnection();
+        await progress.OpenAsync(cancellation);
+        var carts = await FoldAsync(connection, storage, schema, head, at => ReportAsync(progress, schema, at, cancellation), cancellation);
 
         // The old documents give way to the new ones in one transaction: readers see either, never a table half full.
         // Columns as Marten's upsert writes them (mt_version is the cart's version; mt_last_modified its default).
-        await using var transaction = await writer.BeginTransactionAsync(cancellation);
-        await using (var teardown = new NpgsqlCommand($"delete from {schema}.mt_doc_shoppingcart", writer, transaction))
+        await using (var teardown = new NpgsqlCommand($"delete from {documents}", writer, transaction))
             await teardown.ExecuteNonQueryAsync(cancellation);
         await using (var copy = await writer.BeginBinaryImportAsync(
-                         $"copy {schema}.mt_doc_shoppingcart (id, data, mt_dotnet_type, mt_version) from stdin (format binary)", cancellation))
+                         $"copy {documents} (id, data, mt_dotnet_type, mt_version) from stdin (format binary)", cancellation))
         {
             var serializer = store.Options.Serializer();
             var dotnetType = typeof(ShoppingCart).FullName!;
