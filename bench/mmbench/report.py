@@ -198,6 +198,13 @@ def console(results):
     print()
 
 
+def upkeep(phase):
+    """The database's upkeep that still ran inside a latency phase after the bench had settled it (vacuum, checkpoint)."""
+    u = phase.get("database_upkeep_during")
+    return (f"; during it: {u['checkpoints']} checkpoint(s), {u['autovacuums_and_analyzes']} autovacuum/analyze run(s)"
+            if u else "")
+
+
 def other_lines(results):
     lines = ["", "| Measurement | Figure | Raw limit beside it |", "| --- | --- | --- |"]
     half = results.get("half_load")
@@ -206,7 +213,7 @@ def other_lines(results):
         lag = half["lag"]
         lines.append(f"| Add item at half load (offered ≈ {half['target_tx_per_s']:,.0f}/s, 8 clients) | {a['tx_per_s']:,.0f} tx/s, "
                      f"p50 / p95 / p99 {a['p50_ms']:.1f} / {a['p95_ms']:.1f} / {a['p99_ms']:.1f} ms, {a['errors']} errors | "
-                     f"raw p99 at 8 clients full load: {raw_p99(results, 'add_item', 8)} ms |")
+                     f"raw p99 at 8 clients full load: {raw_p99(results, 'add_item', 8)} ms{upkeep(half)} |")
         o = lag["observed"]
         lines.append(f"| Async projection lag ({lag['shard']}, {lag['events']:,} events) | "
                      + (f"p50 {o['p50_ms']:.0f} ms, p99 {o['p99_ms']:.0f} ms, max {o['max_ms']:.0f} ms" if o else "failed")
@@ -216,7 +223,7 @@ def other_lines(results):
         l = c["latency"]
         lines.append(f"| Checkout → Paid at {c['offered_per_s']}/s offered ({c['checkouts']} orders, 3 modules, 4 messages) | "
                      + (f"p50 {l['p50_ms']:.0f} ms, p95 {l['p95_ms']:.0f} ms, p99 {l['p99_ms']:.0f} ms" if l else "failed")
-                     + f"; not paid in 60 s: {c['not_paid_within_60s']}, HTTP errors {c['http_errors']} | "
+                     + f"; not paid in 60 s: {c['not_paid_within_60s']}, HTTP errors {c['http_errors']}{upkeep(c)} | "
                      f"raw floor: 5 write transactions in sequence ≈ 5 × {raw_p50(results, 'add_item', 1)} ms (raw p50 at 1 client) |")
     for r in results.get("rebuild") or []:
         for name, p in r["projections"].items():

@@ -36,6 +36,28 @@ def wait_projections_caught_up(seconds):
     return False
 
 
+MAINTENANCE = """select (select checkpoints_timed + checkpoints_req from pg_stat_bgwriter),
+       (select coalesce(sum(autovacuum_count + autoanalyze_count), 0) from pg_stat_user_tables)"""
+
+
+def settle_database():
+    """Before a phase judged by its latency tail: the database's own upkeep that the previous phases' writes have due
+    (autovacuum of the tables they churned, a checkpoint of the WAL they wrote) is done now instead of inside the
+    phase, on a machine whose two cores the host, PostgreSQL and the load generator already share. pgbench vacuums
+    before each run for the same reason. Returns a probe that tells how much upkeep still ran during the phase."""
+    started = time.time()
+    psql("vacuum (analyze)", timeout=900)
+    psql("checkpoint", timeout=900)
+    before = [int(v) for v in psql(MAINTENANCE).split("\t")]
+    log(f"database settled (vacuum, analyze, checkpoint) in {time.time() - started:.1f} s")
+
+    def during():
+        after = [int(v) for v in psql(MAINTENANCE).split("\t")]
+        return {"settled_s": round(time.time() - started, 1), "checkpoints": after[0] - before[0],
+                "autovacuums_and_analyzes": after[1] - before[1]}
+    return during
+
+
 def new_customer(i, deposit=None):
     account = must("POST", "/api/accounts", None, {"name": f"Customer {i}",
                                                  "email": f"c{i}.{uuid.uuid4().hex[:10]}@example.com",
@@ -191,6 +213,7 @@ def half_load_and_lag(config, data, rate_at_8, light_load_mean_ms, sampler):
     timestamp."""
     target_rate = rate_at_8 / 2
     seconds = config["lag_s"]
+    upkeep = settle_database()
     start = time.time()
     sql = LAG_SAMPLER.format(window_end=start + seconds + 0.5, hard_end=start + seconds + 30,
                              shard="ProductPerformance:All", interval=0.02)
@@ -206,6 +229,7 @@ def half_load_and_lag(config, data, rate_at_8, light_load_mean_ms, sampler):
     committed = [float(r[1]) for r in rows if r[1]]
     unprojected = sum(1 for r in rows if not r[0])
     result = {"target_tx_per_s": round(target_rate, 1), "paced": "rate", "api": api,
+              "database_upkeep_during": upkeep(),
               "lag": {"shard": "cart ProductPerformance:All", "events": len(rows), "not_projected_within_30s": unprojected,
                       "observed": load.percentiles(observed), "progress_committed": load.percentiles(committed)}}
     log(f"half load: offered ≈{target_rate:.0f}/s achieved {api['tx_per_s']}/s p99 {api['p99_ms']} ms; "
@@ -222,6 +246,7 @@ def checkout_to_paid(config, sampler):
     customers = prepare_checkouts(n)
     # Start from a quiet host: the async projections first catch up with the preparation's events.
     caught_up = wait_projections_caught_up(60)
+    upkeep = settle_database()
     start = time.time()
     sampler.phase = "checkout"
     answers = []
@@ -253,7 +278,7 @@ def checkout_to_paid(config, sampler):
     latencies = [float(r) for r in rows if r]
     errors = sum(1 for status, _ in answers if status != 200)
     result = {"offered_per_s": rate, "checkouts": n, "sent_in_s": round(sent_s, 1), "http_errors": errors,
-              "projections_caught_up_before": caught_up,
+              "projections_caught_up_before": caught_up, "database_upkeep_during": upkeep(),
               "paid": paid, "not_paid_within_60s": n - paid, "latency": load.percentiles(latencies),
               "http_checkout": load.percentiles([ms for status, ms in answers if status == 200])}
     log(f"checkout→paid at {rate}/s: {result['latency']} (not paid: {n - paid}, HTTP errors {errors})")
