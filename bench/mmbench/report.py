@@ -201,8 +201,13 @@ def console(results):
 def upkeep(phase):
     """The database's upkeep that still ran inside a latency phase after the bench had settled it (vacuum, checkpoint)."""
     u = phase.get("database_upkeep_during")
+    if not u:
+        return ""
+    gc = u.get("host_gc") or {}
+    collections = " / ".join(f"{gc[g]:.0f}" for g in ("gen0", "gen1", "gen2") if g in gc)
     return (f"; during it: {u['checkpoints']} checkpoint(s), {u['autovacuums_and_analyzes']} autovacuum/analyze run(s)"
-            if u else "")
+            + (f"; host GC: {collections} collections (gen0 / gen1 / gen2), {1000 * gc['pause_s']:.0f} ms paused"
+               if "pause_s" in gc else ""))
 
 
 def other_lines(results):

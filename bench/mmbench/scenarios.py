@@ -40,6 +40,22 @@ MAINTENANCE = """select (select checkpoints_timed + checkpoints_req from pg_stat
        (select coalesce(sum(autovacuum_count + autoanalyze_count), 0) from pg_stat_user_tables)"""
 
 
+GC_SERIES = re.compile(r'(?m)^dotnet_gc_(pause_time_seconds_total|collections_total)(\{[^}]*\})? (\S+)')
+
+
+def host_gc():
+    """The host's GC pause time and collections per generation so far, from the runtime's meter at /metrics (its
+    Prometheus exporter answers from a cache for 300 ms: wait that out)."""
+    time.sleep(0.4)
+    status, text = call("GET", "/metrics")
+    figures = {}
+    for series, labels, value in GC_SERIES.findall(text if status == 200 else ""):
+        generation = re.search(r'gc_heap_generation="(\w+)"', labels)
+        key = "pause_s" if series.startswith("pause") else generation.group(1) if generation else "all"
+        figures[key] = figures.get(key, 0.0) + float(value)
+    return figures
+
+
 def settle_database():
     """Before a phase judged by its latency tail: the database's own upkeep that the previous phases' writes have due
     (autovacuum of the tables they churned, a checkpoint of the WAL they wrote) is done now instead of inside the
@@ -49,12 +65,16 @@ def settle_database():
     psql("vacuum (analyze)", timeout=900)
     psql("checkpoint", timeout=900)
     before = [int(v) for v in psql(MAINTENANCE).split("\t")]
+    gc_before = host_gc()
     log(f"database settled (vacuum, analyze, checkpoint) in {time.time() - started:.1f} s")
 
     def during():
         after = [int(v) for v in psql(MAINTENANCE).split("\t")]
+        gc_after = host_gc()
         return {"settled_s": round(time.time() - started, 1), "checkpoints": after[0] - before[0],
-                "autovacuums_and_analyzes": after[1] - before[1]}
+                "autovacuums_and_analyzes": after[1] - before[1],
+                # Not the database's, but the other usual suspect of a latency tail, over the same seconds.
+                "host_gc": {k: round(gc_after[k] - gc_before.get(k, 0.0), 3) for k in gc_after}}
     return during
 
 
