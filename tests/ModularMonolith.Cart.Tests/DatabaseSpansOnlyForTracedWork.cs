@@ -16,7 +16,7 @@ namespace ModularMonolith.Cart.Tests;
 public sealed class DatabaseSpansOnlyForTracedWork(CartApp app)
 {
     [Fact]
-    public async Task A_query_outside_any_trace_makes_no_span_and_the_same_query_inside_a_trace_makes_one_under_it()
+    public async Task A_query_outside_any_trace_or_in_the_daemons_makes_no_span_and_the_same_query_inside_a_trace_makes_one_under_it()
     {
         var store = app.Host.Services.GetRequiredService<Orders.IOrdersStore>();
         var marker = Guid.NewGuid().ToString("N");
@@ -37,6 +37,14 @@ public sealed class DatabaseSpansOnlyForTracedWork(CartApp app)
         await using (var session = store.QuerySession())
             (await session.QueryAsync<int>(sql)).ShouldBe([1]);
         spans.ShouldBeEmpty("a call nobody traces (the daemon's polling) starts no trace of its own");
+
+        using (var daemon = new ActivitySource("Marten").StartActivity("marten.daemon.highwatermark"))
+        {
+            daemon.ShouldNotBeNull("the host's OpenTelemetry listens to Marten's spans");
+            await using var session = store.QuerySession();
+            (await session.QueryAsync<int>(sql)).ShouldBe([1]);
+        }
+        spans.ShouldBeEmpty("the daemon's own traces carry its Marten spans, not a span per polling query");
 
         using (var request = new Activity("traced caller").Start())
         {
