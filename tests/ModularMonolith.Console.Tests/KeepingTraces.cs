@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Alba;
 using JasperFx;
 using JasperFx.CommandLine;
@@ -29,12 +30,28 @@ public sealed class KeepingTraces
             if (setting is not null) web.UseSetting(RecentTraces.Setting, setting);
         });
 
+        // The server span ends after the response reaches the client: wait for its end, not for the response. This
+        // listener comes after the host's OpenTelemetry one, so RecentTraces has had the span when it fires.
+        var requestEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Microsoft.AspNetCore",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.PropagationData,
+            ActivityStopped = activity =>
+            {
+                if (activity.DisplayName.StartsWith("POST", StringComparison.Ordinal)) requestEnded.TrySetResult();
+            }
+        };
+        ActivitySource.AddActivityListener(listener);
+
         await host.Scenario(s =>
         {
             s.Post.Json(new { name = "Ada Lovelace", email = $"{Guid.NewGuid():N}@example.com", phone = "+442079460958" })
                 .ToUrl("/api/accounts");
             s.StatusCodeShouldBe(201);
         });
+
+        await requestEnded.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
         var traces = host.Services.GetRequiredService<RecentTraces>();
         traces.Enabled.ShouldBe(kept);

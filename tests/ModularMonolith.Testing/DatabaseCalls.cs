@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Alba;
 using Marten;
+using ModularMonolith.BuildingBlocks.Observability;
 using ModularMonolith.BuildingBlocks.Persistence;
 using Weasel.Postgresql.Connections;
 using Npgsql;
@@ -47,7 +48,7 @@ public sealed class DatabaseCalls : ILoggerFactory, ILoggerProvider
     public void Observe<TStore>(IServiceCollection services) where TStore : IDocumentStore =>
         services.ConfigureMarten<TStore>((provider, options) => options.DataSourceFactory(
             new DefaultNpgsqlDataSourceFactory(connectionString =>
-                new NpgsqlDataSourceBuilder(connectionString).UseLoggerFactory(this)),
+                DatabaseSpans.Builder(connectionString).UseLoggerFactory(this)),
             PersistenceSettings.WithoutResetOnClose(provider.GetRequiredService<PersistenceSettings>().ConnectionString)));
 
     /// <summary>Runs one scenario and returns what it asked of the database.</summary>

@@ -5,6 +5,7 @@ using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using ModularMonolith.BuildingBlocks.Observability;
 using Weasel.Core;
+using Weasel.Postgresql.Connections;
 using Wolverine.Marten;
 
 namespace ModularMonolith.BuildingBlocks.Persistence;
@@ -33,7 +34,10 @@ public static class ModuleStore
             {
                 var settings = provider.GetRequiredService<PersistenceSettings>();
                 var options = new StoreOptions();
-                options.Connection(settings.ConnectionStringFor(schema));
+                // Its data source traces a command only when something traces the caller: the daemon's polling
+                // makes no root spans of its own (DatabaseSpans).
+                options.DataSourceFactory(new DefaultNpgsqlDataSourceFactory(DatabaseSpans.Builder),
+                    settings.ConnectionStringFor(schema));
                 options.DatabaseSchemaName = schema;
                 options.Events.DatabaseSchemaName = schema;
                 options.AutoCreateSchemaObjects = settings.AutoCreate;
