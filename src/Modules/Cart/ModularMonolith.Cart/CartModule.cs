@@ -40,7 +40,7 @@ public static class CartModule
                 rebuild.RebuildFlushThreshold = 10_000;
                 rebuild.MaximumHopperSize = 4 * rebuild.BatchSize;
             });
-            store.Projections.Add<ProductPerformanceProjection>(ProjectionLifecycle.Async);
+            store.Projections.Add<ProductPerformanceProjection>(ProjectionLifecycle.Async, AsyncReports.KeepRecentAggregates);
             store.Schema.For<ShoppingCart>().Index(x => x.CustomerId);
             // The catalog's documents are known up front, so `db-apply` creates their tables; Marten would otherwise
             // only create them on first use, which a Production database (no auto-create) refuses.

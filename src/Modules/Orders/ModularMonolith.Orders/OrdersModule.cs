@@ -27,12 +27,12 @@ public static class OrdersModule
         services.AddModuleStore<IOrdersStore>(Schema, (store, provider) =>
         {
             store.Projections.Add<OrderSummaryProjection>(ProjectionLifecycle.Inline);
-            store.Projections.Add<CustomerOrderHistoryProjection>(ProjectionLifecycle.Async);
+            store.Projections.Add<CustomerOrderHistoryProjection>(ProjectionLifecycle.Async, AsyncReports.KeepRecentAggregates);
             // One version of DailySales per node; Marten keeps the versions' tables and progress apart (blue/green).
             if (provider.GetRequiredService<IOptions<OrdersOptions>>().Value.DailySalesVersion == 1)
-                store.Projections.Add<DailySalesProjectionV1>(ProjectionLifecycle.Async);
+                store.Projections.Add<DailySalesProjectionV1>(ProjectionLifecycle.Async, AsyncReports.KeepRecentAggregates);
             else
-                store.Projections.Add<DailySalesProjection>(ProjectionLifecycle.Async);
+                store.Projections.Add<DailySalesProjection>(ProjectionLifecycle.Async, AsyncReports.KeepRecentAggregates);
             store.Schema.For<OrderSummary>().Index(x => x.CustomerId).Index(x => x.Status).Index(x => x.PlacedAt);
         });
         services.AddSingleton(new ClosedStreams(Schema, typeof(IOrdersStore), async (session, before, cancellation) =>
