@@ -51,9 +51,19 @@ def issue13_targets(results):
     cost = ((row_at(results, "add_item", 8) or {}).get("api") or {}).get("per_request")
     # Checkouts are counted by the reset Npgsql sends when a connection goes back to the pool; since ADR 0019 the
     # module stores' pools send none, so they are counted on a host of the same build with the reset turned back on.
-    checkouts = ((results.get("add_item_checkouts") or {}).get("per_request") or {}).get("checkouts")
-    add("add item: connection checkouts per request (8 clients, reset on to count them)", "≤ 1",
-        f"{checkouts:.2f}" if checkouts is not None else None, checkouts is not None and checkouts <= 1.0)
+    # The count includes the host's background work in the same seconds; the split (method.md 7b) gives the request's
+    # own share, which is what the target is about ("one connection checkout per command"), beside the total.
+    counted = results.get("add_item_checkouts") or {}
+    checkouts = (counted.get("per_request") or {}).get("checkouts")
+    split = counted.get("split")
+    if split:
+        add("add item: connection checkouts per request (8 clients, reset on to count them; the request's own, and in all "
+            "with the host's background work)", "≤ 1",
+            f"{split['own_per_request']:.2f} own + {split['background_per_s']:.0f}/s in the background = {checkouts:.2f} "
+            f"in all at {counted['tx_per_s']:,.0f} tx/s", round(split["own_per_request"], 2) <= 1.0)
+    else:
+        add("add item: connection checkouts per request (8 clients, reset on to count them)", "≤ 1",
+            f"{checkouts:.2f}" if checkouts is not None else None, checkouts is not None and checkouts <= 1.0)
     add("add item: SQL statements per request (without the BEGIN, COMMIT and reset Npgsql adds)", "≤ 6",
         f"{cost['sql_statements']:.1f}" if cost else None, bool(cost) and cost["sql_statements"] <= 6)
     add("add item: host CPU per request (8 clients)", "≤ 0.5 ms", f"{cost['host_cpu_ms']:.2f} ms" if cost else None,

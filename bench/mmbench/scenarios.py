@@ -180,7 +180,12 @@ def commands(config, data, sampler, costs=None):
 def checkouts_per_add_item(config, dll, data):
     """Connection checkouts per add item at 8 clients, the host's background work included. The module stores' pools
     send no reset when a connection comes back (ADR 0019), and the reset is how pg_stat_statements counts checkouts:
-    this host of the same build turns it back on (No Reset On Close=false) so that every checkout shows."""
+    this host of the same build turns it back on (No Reset On Close=false) so that every checkout shows.
+
+    The count does not say whose a checkout is, so the same host then serves add item at a quarter and at half of that
+    rate (paced), and a straight line through the three windows' checkouts a second against requests a second splits
+    them: its slope is the checkouts of one request, its intercept the background's checkouts a second (the async
+    daemon's cycles, every 100 ms while events flow whatever their rate, and Wolverine's node work)."""
     host = Host(dll)
     host.env["ConnectionStrings__Postgres"] = CONNECTION_STRING + ";No Reset On Close=false"
     host.start()
@@ -191,13 +196,35 @@ def checkouts_per_add_item(config, dll, data):
         # missing from the count. The warm-up's events are caught up only once the projection agents run.
         wait_projections_caught_up(60)
         costs = Costs(host.process.pid)
-        before = costs.snapshot()
-        api = load.wrk("add-item.lua", 8, config["command_s"], data["items"])
-        per_request = costs.per_request(before, costs.snapshot(), api["requests"])
+
+        def window(rate=None):
+            before = costs.snapshot()
+            api = load.wrk("add-item.lua", 8, config["command_s"], data["items"], rate=rate)
+            after = costs.snapshot()
+            return api, costs.per_request(before, after, api["requests"]), (after["checkouts"] - before["checkouts"]) / api["seconds"]
+
+        api, per_request, per_second = window()
         log(f"checkouts per add item (reset on): {per_request['checkouts']} at {api['tx_per_s']} tx/s")
-        return {"tx_per_s": api["tx_per_s"], "per_request": per_request}
+        points = [(api["tx_per_s"], per_second)]
+        for share in (0.25, 0.5):
+            paced, _, paced_per_second = window(rate=api["tx_per_s"] * share)
+            points.append((paced["tx_per_s"], paced_per_second))
+        own, background = straight_line(points)
+        split = {"own_per_request": round(own, 3), "background_per_s": round(background, 1),
+                 "windows": [{"tx_per_s": x, "checkouts_per_s": round(y, 1)} for x, y in points]}
+        log(f"checkouts: {split['own_per_request']} per request + {split['background_per_s']} a second in the background "
+            f"(windows {split['windows']})")
+        return {"tx_per_s": api["tx_per_s"], "per_request": per_request, "split": split}
     finally:
         host.stop()
+
+
+def straight_line(points):
+    """Least-squares slope and intercept of y over x."""
+    n = len(points)
+    mean_x, mean_y = sum(x for x, _ in points) / n, sum(y for _, y in points) / n
+    slope = (sum((x - mean_x) * (y - mean_y) for x, y in points) / sum((x - mean_x) ** 2 for x, _ in points))
+    return slope, mean_y - slope * mean_x
 
 LAG_SAMPLER = """
 create table if not exists rawbench.lag_samples (observed_at timestamptz, last_seq_id bigint, last_updated timestamptz);
