@@ -1,7 +1,8 @@
 """Host CPU per add item (POST /api/carts/{id}/items) at 8 clients, for a change's before/after on a busy machine
 (issue #13). One PostgreSQL cluster and one database for every variant (MM_BENCH_PG_PORT, MM_BENCH_HTTP_PORT), the
-bench's seed (256 carts), then the variants' hosts alternated (A B …, then … B A), each: start, 4 s warm-up, SECONDS
-of add item, host and PostgreSQL CPU from /proc per request. DELAY_MS=n makes each client pause n ms between
+bench's seed (256 carts), then the variants' hosts alternated (A B …, then … B A), each: start, 4 s warm-up (or
+MM_CPU_WARMUP_S: 45 s measures steady state, past the tier-up; a shorter one measures dynamic PGO's instrumented
+code), SECONDS of add item, host and PostgreSQL CPU from /proc per request. DELAY_MS=n makes each client pause n ms between
 requests (a fixed offered rate, so that the variants serve the same rate). Results as [host ms, pg ms, tx/s, errors]
 per round in bench/results/add-item-cpu-<time>.json. Usage:
   python3 bench/add-item-cpu.py profile DLL OUT.speedscope.json         one host, dotnet-trace under 8-client add-item load
@@ -50,7 +51,7 @@ def main():
             host = Host(dll); host.env.update(s.split("=", 1) for s in settings); host.start()
             try:
                 if items is None: items = seeded(host)
-                load.wrk("add-item.lua", 8, 4, items)
+                load.wrk("add-item.lua", 8, int(os.environ.get("MM_CPU_WARMUP_S", "4")), items)
                 h0, p0 = _cpu_seconds(host.process.pid), _postgres_cpu_seconds()
                 r = load.wrk("add-item.lua", 8, seconds, items, delay_ms=int(os.environ.get("DELAY_MS", "0")))
                 h = 1000*(_cpu_seconds(host.process.pid)-h0)/r["requests"]; p = 1000*(_postgres_cpu_seconds()-p0)/r["requests"]

@@ -26,6 +26,14 @@ app.UseHttpApi();
 app.UseObservability();
 app.UseOperationsConsole();
 
+// Serving the API without arguments skips JasperFx's command line: to find verbs it loads every assembly in the
+// application folder looking for [JasperFxAssembly] (Roslyn, RabbitMQ, Spectre.Console among them: mapped for the
+// process's life whether used or not, docs/adr/0020). Its `run` verb does what RunAsync does.
+if (args.Length == 0)
+{
+    await app.RunAsync();
+    return 0;
+}
 return await app.RunJasperFxCommands(args);
 
 /// <summary>Visible to the test fixture, which starts this host with Alba.</summary>

@@ -27,8 +27,14 @@ internal static class Messaging
         builder.Services.AddSingleton<ModuleDatabases>();
         builder.Services.AddSingleton(TimeProvider.System);
 
+        // ManualOnly: Wolverine's automatic extension discovery loads every deployed assembly to look for
+        // [WolverineModule] (Roslyn, RabbitMQ, NetTopologySuite, Spectre.Console among them, ~8 MB mapped whether
+        // used or not: docs/adr/0020). The one module this host has, runtime compilation, is registered below.
         builder.Host.UseWolverine(wolverine =>
         {
+            // The Roslyn compiler for TypeLoadMode.Dynamic/Auto (the tests, `eng/run.sh`); its assemblies load only
+            // when something is compiled, so a Static host registers it without mapping them.
+            wolverine.UseRuntimeCompilation();
             // The main message store: inbox, outbox, scheduled messages and node records, shared by every module on
             // this database (a module on another database gets its own, from its store's IntegrateWithWolverine).
             wolverine.PersistMessagesWithPostgresql(connectionString, ModuleStore.MessagingSchema);
@@ -64,7 +70,7 @@ internal static class Messaging
 
             foreach (var module in topology.Enabled) module.AddHandlersAndEndpoints(wolverine);
             if (topology.RabbitMq is { } rabbitMq) wolverine.CrossModulesOverRabbitMq(rabbitMq, topology);
-        });
+        }, ExtensionDiscovery.ManualOnly);
         return builder;
     }
 }

@@ -62,13 +62,19 @@ internal static class Observability
         // and, once that host stopped and disposed its meters, lose the merged stream (its own counts included) for
         // good. So a host takes only its own meters: its Wolverine runtime's ("Wolverine:" + the runtime's service
         // name, one `new Meter` per runtime) and those of its IMeterFactory (ASP.NET Core's, OperationsMetrics).
+        //
+        // The same (single) view bounds each stream's tag combinations: OpenTelemetry allocates a stream's storage for
+        // its whole cardinality limit up front, 72 bytes a point, and the default limit of 2,000 made every stream a
+        // 144 KB array on the large-object heap: 70-170 streams (each Marten shard, Wolverine and ASP.NET Core
+        // instrument) held 10-25 MB live for the process's life (docs/adr/0020). Combinations beyond the limit are not
+        // lost: they add up in one point tagged otel.metric.overflow=true.
         builder.Services.ConfigureOpenTelemetryMeterProvider((services, metrics) =>
         {
             metrics.AddMeter("Wolverine:" + services.GetRequiredService<WolverineOptions>().ServiceName);
             var ownMeters = services.GetRequiredService<IMeterFactory>();
             metrics.AddView(instrument => instrument.Meter.Scope is IMeterFactory factory && factory != ownMeters
                 ? MetricStreamConfiguration.Drop
-                : null);
+                : new MetricStreamConfiguration { CardinalityLimit = MetricCardinality.LimitFor(instrument) });
         });
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))

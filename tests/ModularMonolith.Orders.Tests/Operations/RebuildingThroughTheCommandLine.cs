@@ -74,7 +74,8 @@ public sealed class RebuildingThroughTheCommandLine(OrdersApp app)
 /// </summary>
 public static class HostProcess
 {
-    private static string HostDirectory
+    /// <summary>The host's build output, where an operator runs it from.</summary>
+    public static string HostDirectory
     {
         get
         {
