@@ -31,7 +31,7 @@ def memory(pid):
         status = dict(line.split(":", 1) for line in f)
     kb = lambda k: int(status[k].split()[0]) // 1024
     return (kb("VmRSS"), int(float(committed.group(1))) // MB if committed else -1, kb("RssAnon"), kb("RssFile"),
-            int(status["Threads"]))
+            int(status["Threads"]), kb("RssShmem"))
 
 
 def detail(pid):
@@ -40,11 +40,11 @@ def detail(pid):
     text = urllib.request.urlopen(f"{BASE}/metrics").read().decode()
     heap = {m.group(1): int(float(m.group(2))) // MB for m in re.finditer(
         r'(?m)^dotnet_gc_last_collection_heap_size_bytes\{[^}]*gc_heap_generation="(\w+)"[^}]*\} (\S+)', text)}
-    rss, committed, anon, files, threads = memory(pid)
+    rss, committed, anon, files, threads, shmem = memory(pid)
     connections = psql("select coalesce(string_agg(state || ' ' || n, ', '), 'none') from (select state, count(*) n "
                        "from pg_stat_activity where datname = 'modularmonolith' and pid <> pg_backend_pid() "
                        "group by state order by state) s")
-    return (f"RSS {rss} (anon {anon}, files {files}); GC committed {committed}, heap by generation {heap}; "
+    return (f"RSS {rss} (anon {anon}, files {files}, shared {shmem}); GC committed {committed}, heap by generation {heap}; "
             f"{threads} threads; connections: {connections}")
 
 

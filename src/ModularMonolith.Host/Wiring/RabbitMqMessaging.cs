@@ -37,7 +37,10 @@ internal static class RabbitMqMessaging
             // RabbitMQ: one path, whatever the topology.
             wolverine.Publish(route => route.Message(message).ToRabbitQueue(module.Queue).UseDurableOutbox());
 
+        // Partitioned by the modules' grouping rules (e.g. one account's payments one after another, OneAccountAtATime);
+        // a message without a group takes any lane.
         foreach (var module in topology.Enabled.Where(m => m.Inbox.Count > 0))
-            wolverine.ListenToRabbitQueue(module.Queue).UseDurableInbox();
+            wolverine.ListenToRabbitQueue(module.Queue).UseDurableInbox()
+                .PartitionProcessingByGroupId(ModularMonolith.Accounts.PayingForOrders.OneAccountAtATime.Lanes);
     }
 }

@@ -95,6 +95,29 @@ public sealed class PayingForOrdersOverMessages(AccountsApp app)
         account.GetProperty("version").GetInt64().ShouldBe(3, "opened, deposited, debited once");
     }
 
+    /// <summary>
+    /// Payments of one account are handled one after another (OneAccountAtATime): twenty orders arriving at once are
+    /// each tried once. Handled in parallel, as before, they raced on the account's version and the losers retried.
+    /// </summary>
+    [Fact]
+    public async Task Twenty_orders_of_one_account_arriving_at_once_are_each_paid_at_the_first_attempt()
+    {
+        var id = await app.OpenAccountAsync();
+        await app.MoveMoneyAsync(id, "deposits", 1000m);
+        var debits = Enumerable.Range(0, 20).Select(_ => new DebitAccountForOrder(id, Guid.NewGuid(), 10m)).ToList();
+
+        var tracked = await app.Host.TrackActivity().Timeout(TimeSpan.FromSeconds(60))
+            .ExecuteAndWaitAsync((Func<IMessageContext, Task>)(bus =>
+                Task.WhenAll(debits.Select(debit => bus.SendAsync(debit).AsTask()))));
+
+        tracked.Executed.MessagesOf<DebitAccountForOrder>().Count().ShouldBe(20, "one attempt per order, no lost race");
+        tracked.Sent.MessagesOf<AccountDebitedForOrder>().Select(paid => paid.OrderId)
+            .ShouldBe(debits.Select(debit => debit.OrderId), ignoreOrder: true);
+        var account = await app.ReadAccountAsync(id);
+        account.GetProperty("balance").GetDecimal().ShouldBe(800m);
+        account.GetProperty("version").GetInt64().ShouldBe(22);
+    }
+
     [Fact]
     public async Task A_debit_the_balance_cannot_cover_is_declined_with_the_reason_and_changes_no_balance()
     {

@@ -59,6 +59,6 @@ public static class AccountsModule
     public static WolverineOptions AddAccountsModule(this WolverineOptions wolverine)
     {
         wolverine.Discovery.IncludeAssembly(typeof(AccountsModule).Assembly);
-        return wolverine;
+        return wolverine.GroupPaymentsByAccount();
     }
 }
