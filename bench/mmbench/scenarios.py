@@ -1,5 +1,5 @@
 """The measurements of issue #7, each against the same PostgreSQL and host in one run."""
-import concurrent.futures as futures, os, re, threading, time, uuid
+import concurrent.futures as futures, os, re, statistics, threading, time, uuid
 from . import load
 from .infra import LOCAL, CONNECTION_STRING, Costs, Host, call, log, must, psql, timed_sql, token, psql_file, ROOT
 
@@ -209,7 +209,7 @@ def checkouts_per_add_item(config, dll, data):
         for share in (0.25, 0.5):
             paced, _, paced_per_second = window(rate=api["tx_per_s"] * share)
             points.append((paced["tx_per_s"], paced_per_second))
-        own, background = straight_line(points)
+        own, background = statistics.linear_regression(*zip(*points))
         split = {"own_per_request": round(own, 3), "background_per_s": round(background, 1),
                  "windows": [{"tx_per_s": x, "checkouts_per_s": round(y, 1)} for x, y in points]}
         log(f"checkouts: {split['own_per_request']} per request + {split['background_per_s']} a second in the background "
@@ -218,13 +218,6 @@ def checkouts_per_add_item(config, dll, data):
     finally:
         host.stop()
 
-
-def straight_line(points):
-    """Least-squares slope and intercept of y over x."""
-    n = len(points)
-    mean_x, mean_y = sum(x for x, _ in points) / n, sum(y for _, y in points) / n
-    slope = (sum((x - mean_x) * (y - mean_y) for x, y in points) / sum((x - mean_x) ** 2 for x, _ in points))
-    return slope, mean_y - slope * mean_x
 
 LAG_SAMPLER = """
 create table if not exists rawbench.lag_samples (observed_at timestamptz, last_seq_id bigint, last_updated timestamptz);
