@@ -270,7 +270,9 @@ def other_lines(results):
                      + (f"; first span after the seed: {first['pct_of_one_core']:.2f} %" if first else "") + " | — |")
     cold = results.get("cold_start")
     if cold:
-        lines.append(f"| Cold start (spawn → /health/ready 200; → first sign-up 201) | {cold['ready_s']} s; {cold['first_command_s']} s | — |")
+        reports = f"; → its events in every async report {cold['reports_caught_up_s']} s" if cold.get("reports_caught_up_s") else ""
+        lines.append(f"| Cold start (spawn → /health/ready 200; → first sign-up 201{'; → projected' if reports else ''}) | "
+                     f"{cold['ready_s']} s; {cold['first_command_s']} s{reports} | — |")
     res = results.get("resources")
     if res:
         lines.append(f"| Host under load (all load phases) | peak RSS {res['peak_rss_mb']:.0f} MB; CPU mean {res['mean_host_cpu_pct']:.0f} %, "

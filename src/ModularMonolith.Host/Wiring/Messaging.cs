@@ -71,6 +71,8 @@ internal static class Messaging
             foreach (var module in topology.Enabled) module.AddHandlersAndEndpoints(wolverine);
             if (topology.RabbitMq is { } rabbitMq) wolverine.CrossModulesOverRabbitMq(rabbitMq, topology);
         }, ExtensionDiscovery.ManualOnly);
+        // After Wolverine's own hosted service: assign the agents now rather than at the first periodic check.
+        builder.Services.AddHostedService<AgentsAtStart>();
         return builder;
     }
 }
