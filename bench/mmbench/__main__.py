@@ -82,6 +82,7 @@ def main():
     log(f"fresh PostgreSQL on 127.0.0.1:{PG_PORT} with durable settings")
     postgres("destroy")
     postgres("start")
+    open(os.path.join(LOCAL, "host.log"), "w").close()  # this run's host log only (counted at the end)
     enable_statement_counts()
     results["pg_settings"] = pg_settings()
     if results["pg_settings"].get("fsync") != "on" or results["pg_settings"].get("synchronous_commit") != "on":
@@ -140,11 +141,29 @@ def main():
         if host:
             host.stop()
         postgres("stop")
+    results["host_log"] = host_log_levels(os.path.join(LOCAL, "host.log"))
     results["duration_s"] = round(time.time() - started, 1)
     results["targets"] = report.targets(results)
     report.console(results)
     log(f"wrote {report.write_json(results)} and {report.write_docs(results)} in {results['duration_s']:.0f} s")
     return 1 if results["failures"] else 0
+
+
+def host_log_levels(path):
+    """Lines at Warning, Error and Critical in the run's host log (the console formatter's `warn:`, `fail:`, `crit:`
+    prefixes), with the first three different lines of each kind: what an operator's alerting would have seen during the run."""
+    counts, first = {"warn": 0, "fail": 0, "crit": 0}, {"warn": [], "fail": [], "crit": []}
+    with open(path, errors="replace") as f:
+        lines = f.read().splitlines()
+    for i, line in enumerate(lines):
+        level = line[:5].rstrip(":").strip()
+        if line[4:5] == ":" and level in counts:
+            counts[level] += 1
+            text = " ".join(l.strip() for l in lines[i:i + 2])[:300]
+            if len(first[level]) < 3 and text not in first[level]:
+                first[level].append(text)
+    return {"warning": counts["warn"], "error": counts["fail"], "critical": counts["crit"],
+            "first": {k: v for k, v in first.items() if v}}
 
 
 def half_load(config, data, results, sampler):

@@ -273,6 +273,10 @@ def other_lines(results):
         reports = f"; → its events in every async report {cold['reports_caught_up_s']} s" if cold.get("reports_caught_up_s") else ""
         lines.append(f"| Cold start (spawn → /health/ready 200; → first sign-up 201{'; → projected' if reports else ''}) | "
                      f"{cold['ready_s']} s; {cold['first_command_s']} s{reports} | — |")
+    logged = results.get("host_log")
+    if logged:
+        lines.append(f"| Host log over the whole run (every start) | {logged['error']} Error, {logged['critical']} Critical, "
+                     f"{logged['warning']} Warning lines | bench/results/*.json `host_log.first` has the first of each |")
     res = results.get("resources")
     if res:
         lines.append(f"| Host under load (all load phases) | peak RSS {res['peak_rss_mb']:.0f} MB; CPU mean {res['mean_host_cpu_pct']:.0f} %, "

@@ -73,6 +73,18 @@ public abstract class AppFixture : IAsyncLifetime
         });
     }
 
+    /// <summary>A host of one test's own, with the test settings and what <paramref name="configure"/> adds, on a database
+    /// the test creates (<see cref="TestDatabase.CreateAsync"/>); the test disposes of both.</summary>
+    public static Task<IAlbaHost> StartOwnHostAsync(TestDatabase database, Action<IServiceCollection> configure)
+    {
+        JasperFxEnvironment.AutoStartHost = true;
+        return AlbaHost.For<Program>(web =>
+        {
+            UseTestSettings(web, database.ConnectionString);
+            web.ConfigureServices(configure);
+        });
+    }
+
     /// <summary>Settings a fixture adds to the test settings, prepared before the host starts (e.g. a module on a
     /// database of its own, created here).</summary>
     protected virtual Task<IReadOnlyDictionary<string, string>> SettingsAsync() =>

@@ -1,4 +1,5 @@
 using JasperFx;
+using Microsoft.AspNetCore.Authorization;
 using JasperFx.CodeGeneration;
 using Wolverine.Http;
 
@@ -18,7 +19,13 @@ internal sealed class IdempotencyKeys : IHttpPolicy
     public void Apply(IReadOnlyList<HttpChain> chains, GenerationRules rules, IServiceContainer container)
     {
         foreach (var chain in chains.Where(c => c.HttpMethods.Contains("POST")))
-            new DeduplicatedWithResponseAttribute(DeduplicationScope.User | DeduplicationScope.Endpoint)
+            // An anonymous endpoint (sign-up) has no caller to scope by: its keys are the endpoint's, said so here
+            // rather than by a user scope that resolves to nobody (which Wolverine warns about at every start). A
+            // replay there needs the same key and the same bytes, and returns only the opened account's id
+            // (docs/architecture.md, "Idempotency-Key").
+            new DeduplicatedWithResponseAttribute(chain.HasAttribute<AllowAnonymousAttribute>()
+                    ? DeduplicationScope.Endpoint
+                    : DeduplicationScope.User | DeduplicationScope.Endpoint)
                 {
                     Required = false,
                     WindowInSeconds = (int)Window.TotalSeconds,

@@ -52,6 +52,12 @@ internal static class Messaging
             // Retries are counted (a metric Wolverine 6 lacks): every handler execution after the first of a message.
             wolverine.Policies.AddMiddleware(typeof(ModularMonolith.BuildingBlocks.Observability.MessageRetries));
 
+            // A failed attempt is a Warning (with its exception and the handler's trace): most are retried and then
+            // succeed (a lost race, a database blip), and an Error line per attempt paged operators for nothing. A
+            // message that fails for good is still an Error: Wolverine logs "Envelope … was moved to the error
+            // queue" (event 108) with the exception when it becomes a dead letter (docs/operations.md).
+            wolverine.Policies.MessageFailureLogLevel(LogLevel.Warning);
+
             // A message handler that loses an optimistic-concurrency race, or meets a database blip, tries again;
             // its work is idempotent (e.g. debits per order), so a retry cannot do it twice.
             wolverine.OnException<ConcurrencyException>()

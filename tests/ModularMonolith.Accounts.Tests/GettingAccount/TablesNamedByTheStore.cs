@@ -1,6 +1,4 @@
 using Alba;
-using JasperFx;
-using JasperFx.CommandLine;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using ModularMonolith.Accounts.OpeningAccount;
@@ -22,16 +20,11 @@ public sealed class TablesNamedByTheStore
     public async Task An_account_reads_the_same_when_its_documents_tables_are_named_otherwise()
     {
         await using var database = await TestDatabase.CreateAsync("accounts_renamed_tables");
-        JasperFxEnvironment.AutoStartHost = true;
-        await using var host = await AlbaHost.For<Program>(web =>
+        await using var host = await AppFixture.StartOwnHostAsync(database, services => services.ConfigureMarten<IAccountsStore>(store =>
         {
-            AppFixture.UseTestSettings(web, database.ConnectionString);
-            web.ConfigureServices(services => services.ConfigureMarten<IAccountsStore>(store =>
-            {
-                store.Schema.For<Account>().DocumentAlias("customer_account");
-                store.Schema.For<PersonalDataKey>().DocumentAlias("customer_key");
-            }));
-        });
+            store.Schema.For<Account>().DocumentAlias("customer_account");
+            store.Schema.For<PersonalDataKey>().DocumentAlias("customer_key");
+        }));
 
         var opened = await host.Scenario(s =>
         {

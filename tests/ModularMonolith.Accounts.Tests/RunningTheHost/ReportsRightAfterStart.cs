@@ -1,5 +1,4 @@
 using Alba;
-using JasperFx.CommandLine;
 using Marten.Events;
 using Microsoft.Extensions.DependencyInjection;
 using ModularMonolith.Accounts.OpeningAccount;
@@ -23,16 +22,11 @@ public sealed class ReportsRightAfterStart
     public async Task A_started_node_projects_without_waiting_for_the_periodic_agent_check()
     {
         await using var database = await TestDatabase.CreateAsync("accounts_agents_at_start");
-        JasperFxEnvironment.AutoStartHost = true;
-        await using var host = await AlbaHost.For<Program>(web =>
+        await using var host = await AppFixture.StartOwnHostAsync(database, services => services.ConfigureWolverine(wolverine =>
         {
-            AppFixture.UseTestSettings(web, database.ConnectionString);
-            web.ConfigureServices(services => services.ConfigureWolverine(wolverine =>
-            {
-                wolverine.Durability.Mode = DurabilityMode.Balanced;
-                wolverine.Durability.HealthCheckPollingTime = TimeSpan.FromHours(1);
-            }));
-        });
+            wolverine.Durability.Mode = DurabilityMode.Balanced;
+            wolverine.Durability.HealthCheckPollingTime = TimeSpan.FromHours(1);
+        }));
 
         var opened = await host.Scenario(s =>
         {

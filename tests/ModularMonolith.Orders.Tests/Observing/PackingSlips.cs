@@ -18,6 +18,9 @@ public static class PackingSlips
     /// <summary>Orders whose slip the printer refuses until the test clears the jam.</summary>
     public static readonly ConcurrentDictionary<Guid, bool> Jammed = new();
 
+    /// <summary>Orders whose slip the printer refuses once, then prints (a failure its retry gets past).</summary>
+    public static readonly ConcurrentDictionary<Guid, bool> JammedOnce = new();
+
     /// <summary>How many times each order's slip was printed: the work that must happen exactly once.</summary>
     public static readonly ConcurrentDictionary<Guid, int> Printed = new();
 
@@ -33,7 +36,8 @@ public static class PackingSlipPrinter
 {
     public static void Handle(PrintPackingSlip message)
     {
-        if (PackingSlips.Jammed.ContainsKey(message.OrderId)) throw new PrinterJammed(message.OrderId);
+        if (PackingSlips.Jammed.ContainsKey(message.OrderId) || PackingSlips.JammedOnce.TryRemove(message.OrderId, out _))
+            throw new PrinterJammed(message.OrderId);
         PackingSlips.Printed.AddOrUpdate(message.OrderId, 1, (_, count) => count + 1);
     }
 }

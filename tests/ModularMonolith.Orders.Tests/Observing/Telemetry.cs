@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -12,64 +11,82 @@ namespace ModularMonolith.Orders.Tests;
 /// <summary>Collects what the host's OpenTelemetry pipeline exports, beside (not instead of) its own exporters.</summary>
 public sealed class Telemetry
 {
-    private readonly ConcurrentQueue<Activity> _spans = new();
+    private readonly Arrivals<Activity> _spans = new(s => $"{s.Source.Name} {s.DisplayName} {s.TraceId}");
     private readonly List<Metric> _metrics = new();
-    private readonly ConcurrentQueue<LogEntry> _logs = new();
-    private readonly List<(Func<Activity, bool> Match, TaskCompletionSource<Activity> Found)> _awaited = new();
+    private readonly Arrivals<LogEntry> _logs = new(l => $"{l.Level} {l.Category}: {l.Message}");
 
     /// <summary>What a test needs of a log record (OpenTelemetry reuses the records themselves).</summary>
     public sealed record LogEntry(string Category, LogLevel Level, string Message, ActivityTraceId TraceId, ActivitySpanId SpanId, Exception? Exception);
 
-    public IReadOnlyList<LogEntry> Logs => _logs.ToList();
+    public IReadOnlyList<LogEntry> Logs => _logs.All;
 
     public void AddTo(IServiceCollection services)
     {
         services.ConfigureOpenTelemetryTracerProvider(tracing =>
-            tracing.AddProcessor(new SimpleActivityExportProcessor(new Sink(this))));
+            tracing.AddProcessor(new SimpleActivityExportProcessor(new Sink(_spans))));
         services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddInMemoryExporter(_metrics));
         services.ConfigureOpenTelemetryLoggerProvider(logging => logging.AddProcessor(new LogSink(_logs)));
     }
 
-    public IReadOnlyList<Activity> Trace(ActivityTraceId trace) => _spans.Where(s => s.TraceId == trace).ToList();
+    public IReadOnlyList<Activity> Trace(ActivityTraceId trace) => _spans.All.Where(s => s.TraceId == trace).ToList();
 
-    public IReadOnlyList<Activity> Spans => _spans.ToList();
+    public IReadOnlyList<Activity> Spans => _spans.All;
 
     /// <summary>
     /// The first span matching, once it has ended: a handler's span ends after the tracked session has already seen
     /// what the handler did (the message moved to the dead letters, the cascaded message sent), so a test that reads
-    /// <see cref="Spans"/> right away can miss it. Completed by the exporter, bounded by <paramref name="timeout"/>.
+    /// <see cref="Spans"/> right away can miss it.
     /// </summary>
-    public async Task<Activity> SpanAsync(Func<Activity, bool> match, TimeSpan? timeout = null)
-    {
-        var found = new TaskCompletionSource<Activity>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_awaited)
-        {
-            var ended = _spans.FirstOrDefault(match);
-            if (ended is not null) return ended;
-            _awaited.Add((match, found));
-        }
-        try
-        {
-            return await found.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(30));
-        }
-        catch (TimeoutException)
-        {
-            throw new TimeoutException($"no matching span ended within the timeout; ended spans:\n" +
-                                       string.Join("\n", _spans.Select(s => $"{s.Source.Name} {s.DisplayName} {s.TraceId}")));
-        }
-        finally
-        {
-            lock (_awaited) _awaited.RemoveAll(a => a.Found == found);
-        }
-    }
+    public Task<Activity> SpanAsync(Func<Activity, bool> match) => _spans.FirstAsync(match, "span ended");
 
-    private void Ended(Activity span)
+    /// <summary>
+    /// The first log record matching, once written: Wolverine records a dead letter for the tracked session before it
+    /// writes the line that says so, so a test that reads <see cref="Logs"/> right away can miss that line.
+    /// </summary>
+    public Task<LogEntry> LogAsync(Func<LogEntry, bool> match) => _logs.FirstAsync(match, "log record written");
+
+    /// <summary>Items as the pipeline hands them over, and waits for one that has not arrived yet (no polling).</summary>
+    private sealed class Arrivals<T>(Func<T, string> describe) where T : class
     {
-        lock (_awaited)
+        private readonly List<T> _items = new();
+        private readonly List<(Func<T, bool> Match, TaskCompletionSource<T> Found)> _awaited = new();
+
+        public IReadOnlyList<T> All
         {
-            _spans.Enqueue(span);
-            foreach (var (match, found) in _awaited)
-                if (match(span)) found.TrySetResult(span);
+            get { lock (_items) return _items.ToList(); }
+        }
+
+        public void Add(T item)
+        {
+            lock (_items)
+            {
+                _items.Add(item);
+                foreach (var (match, found) in _awaited)
+                    if (match(item)) found.TrySetResult(item);
+            }
+        }
+
+        /// <summary>Completed by <see cref="Add"/>; bounded by 30 s, after which it names what did arrive.</summary>
+        public async Task<T> FirstAsync(Func<T, bool> match, string what)
+        {
+            var found = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_items)
+            {
+                if (_items.FirstOrDefault(match) is { } arrived) return arrived;
+                _awaited.Add((match, found));
+            }
+            try
+            {
+                return await found.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            }
+            catch (TimeoutException)
+            {
+                throw new TimeoutException($"no matching {what} within 30 s; there were:\n" + string.Join("\n", All.Select(describe)));
+            }
+            finally
+            {
+                lock (_items) _awaited.RemoveAll(a => a.Found == found);
+            }
         }
     }
 
@@ -107,17 +124,17 @@ public sealed class Telemetry
         return points;
     }
 
-    private sealed class LogSink(ConcurrentQueue<LogEntry> logs) : BaseProcessor<LogRecord>
+    private sealed class LogSink(Arrivals<LogEntry> logs) : BaseProcessor<LogRecord>
     {
-        public override void OnEnd(LogRecord record) => logs.Enqueue(new LogEntry(record.CategoryName ?? "", record.LogLevel,
+        public override void OnEnd(LogRecord record) => logs.Add(new LogEntry(record.CategoryName ?? "", record.LogLevel,
             record.FormattedMessage ?? record.Body ?? "", record.TraceId, record.SpanId, record.Exception));
     }
 
-    private sealed class Sink(Telemetry telemetry) : BaseExporter<Activity>
+    private sealed class Sink(Arrivals<Activity> spans) : BaseExporter<Activity>
     {
         public override ExportResult Export(in Batch<Activity> batch)
         {
-            foreach (var activity in batch) telemetry.Ended(activity);
+            foreach (var activity in batch) spans.Add(activity);
             return ExportResult.Success;
         }
     }

@@ -70,7 +70,13 @@ public sealed class HandlingDeadLetters(OrdersApp app)
         var order = Guid.NewGuid();
         await PoisonAsync(order);
 
-        var failure = app.Telemetry.Logs.Last(l => l.Exception is PrinterJammed jam && jam.Message.Contains(order.ToString()));
+        bool OfThisOrder(Telemetry.LogEntry l) => l.Exception is PrinterJammed jam && jam.Message.Contains(order.ToString());
+        // The dead letter is the one Error line, with the exception; each failed attempt before it a Warning.
+        var failure = await app.Telemetry.LogAsync(l => OfThisOrder(l) && l.Level >= LogLevel.Error);
+        failure.Message.ShouldContain("moved to the error queue");
+        var logged = app.Telemetry.Logs.Where(OfThisOrder).ToList();
+        logged.Count(l => l.Level >= LogLevel.Error).ShouldBe(1);
+        logged.Count(l => l.Level == LogLevel.Warning).ShouldBe(PackingSlips.Retries + 1);
         failure.TraceId.ShouldNotBe(default);
         // The handler's span ends after the tracked session saw the letter moved: wait for its export.
         var handler = await app.Telemetry.SpanAsync(s => s.TraceId == failure.TraceId && s.DisplayName.EndsWith(nameof(PrintPackingSlip)));
@@ -84,6 +90,19 @@ public sealed class HandlingDeadLetters(OrdersApp app)
         metrics["wolverine-dead-letter-queue"].ShouldContain(p => Equals(p.Tags["message.type"], SlipType) && p.Value >= 1);
         metrics["modularmonolith.messages.retried"].ShouldContain(p => Equals(p.Tags["message_type"], SlipType) && p.Value >= PackingSlips.Retries);
         metrics["modularmonolith.dead_letters"].ShouldContain(p => Equals(p.Tags["message_type"], SlipType) && p.Value >= 1);
+    }
+
+    [Fact]
+    public async Task A_failure_its_retry_gets_past_is_a_warning_not_an_error()
+    {
+        var order = Guid.NewGuid();
+        PackingSlips.JammedOnce[order] = true;
+
+        await Track(() => app.Host.MessageBus().SendAsync(new PrintPackingSlip(order)).AsTask(), waitForSlip: true);
+
+        PackingSlips.Printed[order].ShouldBe(1);
+        var logged = app.Telemetry.Logs.Where(l => l.Exception is PrinterJammed jam && jam.Message.Contains(order.ToString())).ToList();
+        logged.ShouldHaveSingleItem().Level.ShouldBe(LogLevel.Warning);
     }
 
     [Fact]
