@@ -152,7 +152,7 @@ def seed_command_data(carts):
 COMMANDS = [  # name, wrk script, data file key, raw pgbench script (None: no raw twin)
     ("add_item", "add-item.lua", "items", "append.sql"),
     ("open_cart", "open-cart.lua", "tokens", "new-stream.sql"),
-    ("open_account", "open-account.lua", None, "new-stream.sql"),
+    ("open_account", "open-account.lua", None, "new-account.sql"),
     ("get_account", "get-account.lua", "accounts", "read-document.sql"),
 ]
 

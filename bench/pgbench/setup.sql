@@ -1,5 +1,6 @@
--- The raw-SQL limit's tables: copies of the cart module's event and snapshot tables (same columns, defaults,
--- primary keys, unique (stream_id, version), the foreign key and the customer index), in a schema of their own so
+-- The raw-SQL limit's tables: copies of the cart module's event and snapshot tables and of the documents a sign-up
+-- writes (same columns, defaults, primary keys, unique (stream_id, version), the foreign key and the customer
+-- index), in a schema of their own so
 -- the raw load never touches the API's data. :streams pre-created streams (version 1, with a snapshot) take the
 -- append load. Run with psql -v streams=N.
 drop schema if exists rawbench cascade;
@@ -9,6 +10,11 @@ create table rawbench.mt_events (like cart.mt_events including all);
 alter table rawbench.mt_events add constraint fkey_raw_events_stream_id
   foreign key (stream_id) references rawbench.mt_streams(id) on delete cascade;
 create table rawbench.mt_doc_shoppingcart (like cart.mt_doc_shoppingcart including all);
+-- The sign-up's documents (bench/pgbench/new-account.sql): account snapshot, personal-data key, email claim, statement head.
+create table rawbench.mt_doc_account (like accounts.mt_doc_account including all);
+create table rawbench.mt_doc_personaldatakey (like accounts.mt_doc_personaldatakey including all);
+create table rawbench.mt_doc_emailclaim (like accounts.mt_doc_emailclaim including all);
+create table rawbench.mt_doc_accountstatement (like accounts.mt_doc_accountstatement including all);
 create sequence rawbench.mt_events_sequence;
 
 insert into rawbench.mt_streams (id, type, version, tenant_id)
