@@ -26,13 +26,13 @@ def create_schema_objects(dll):
         host.stop()
 
 
-def wait_projections_caught_up(seconds):
+def wait_projections_caught_up(seconds, interval=0.5):
     deadline = time.time() + seconds
     while time.time() < deadline:
         status, shards = call("GET", "/api/admin/projections", ADMIN)
         if status == 200 and all(s["lagEvents"] == 0 for s in shards if s["lifecycle"] == "async"):
             return True
-        time.sleep(0.5)
+        time.sleep(interval)
     return False
 
 
@@ -118,13 +118,8 @@ def cold_start(dll):
     first_command_s = time.perf_counter() - spawned if status == 201 else None
     # The async reports run as Wolverine agents, which a node gets only once the leader has assigned them (ADR 0023):
     # spawn → the first sign-up's events projected by every async projection.
-    reports_s = None
-    while status == 201 and time.perf_counter() - spawned < 90:
-        answer, shards = call("GET", "/api/admin/projections", ADMIN)
-        if answer == 200 and all(s["lagEvents"] == 0 for s in shards if s["lifecycle"] == "async"):
-            reports_s = time.perf_counter() - spawned
-            break
-        time.sleep(0.05)
+    caught_up = status == 201 and wait_projections_caught_up(90 - (time.perf_counter() - spawned), interval=0.05)
+    reports_s = time.perf_counter() - spawned if caught_up else None
     return host, {"ready_s": round(ready_s, 2), "first_command_s": round(first_command_s, 2) if first_command_s else None,
                   "reports_caught_up_s": round(reports_s, 2) if reports_s else None}
 

@@ -1,3 +1,4 @@
+using ModularMonolith.BuildingBlocks.Messaging;
 using Wolverine;
 using Wolverine.RabbitMQ;
 
@@ -41,6 +42,6 @@ internal static class RabbitMqMessaging
         // a message without a group takes any lane.
         foreach (var module in topology.Enabled.Where(m => m.Inbox.Count > 0))
             wolverine.ListenToRabbitQueue(module.Queue).UseDurableInbox()
-                .PartitionProcessingByGroupId(ModularMonolith.Accounts.PayingForOrders.OneAccountAtATime.Lanes);
+                .PartitionProcessingByGroupId(PartitionedQueues.Lanes);
     }
 }

@@ -1,6 +1,6 @@
 using ModularMonolith.Accounts.Contracts;
+using ModularMonolith.BuildingBlocks.Messaging;
 using Wolverine;
-using Wolverine.Configuration;
 
 namespace ModularMonolith.Accounts.PayingForOrders;
 
@@ -13,9 +13,6 @@ namespace ModularMonolith.Accounts.PayingForOrders;
 /// </summary>
 public static class OneAccountAtATime
 {
-    /// <summary>Lanes per queue: messages of one account always take the same lane, each lane one at a time.</summary>
-    public const PartitionSlots Lanes = PartitionSlots.Five;
-
     /// <summary>The account a payment message belongs to: its group, whatever queue or broker carries it.</summary>
     public static WolverineOptions GroupPaymentsByAccount(this WolverineOptions wolverine)
     {
@@ -23,8 +20,8 @@ public static class OneAccountAtATime
             .ByMessage<DebitAccountForOrder>(m => m.AccountId.ToString())
             .ByMessage<RefundAccountForOrder>(m => m.AccountId.ToString());
         // The durable local queues that carry them in the monolith (RabbitMQ listeners: RabbitMqMessaging).
-        wolverine.LocalQueueFor<DebitAccountForOrder>().PartitionProcessingByGroupId(Lanes);
-        wolverine.LocalQueueFor<RefundAccountForOrder>().PartitionProcessingByGroupId(Lanes);
+        wolverine.LocalQueueFor<DebitAccountForOrder>().PartitionProcessingByGroupId(PartitionedQueues.Lanes);
+        wolverine.LocalQueueFor<RefundAccountForOrder>().PartitionProcessingByGroupId(PartitionedQueues.Lanes);
         return wolverine;
     }
 }
