@@ -27,6 +27,12 @@ def command_table(results):
                          f"{a['p50_ms']:.1f} / {a['p95_ms']:.1f} / {a['p99_ms']:.1f} | {a['errors']} | "
                          f"{r['tx_per_s']:,.0f} | {r['p50_ms']:.2f} / {r['p95_ms']:.2f} / {r['p99_ms']:.2f} | "
                          f"{row['ratio'] * 100:.0f} % | {cost} |")
+    twin = next((row["raw"] for row in results["commands"].get("add_item", {}).get("rows", [])
+                 if "document_lines" in row["raw"]), None)
+    if twin:
+        lines += ["", f"Add item's raw twin writes the load's median cart as it stood right before the raw runs: "
+                      f"{twin['document_lines']} lines, {twin['document_chars']:,} characters of JSON "
+                      f"(bench/pgbench/append.sql, method point 4)."]
     return lines
 
 

@@ -1,5 +1,5 @@
 """The measurements of issue #7, each against the same PostgreSQL and host in one run."""
-import concurrent.futures as futures, os, re, statistics, threading, time, uuid
+import concurrent.futures as futures, json, os, re, statistics, threading, time, uuid
 from . import load
 from .infra import LOCAL, CONNECTION_STRING, Costs, Host, call, log, must, psql, timed_sql, token, psql_file, ROOT
 
@@ -152,14 +152,45 @@ COMMANDS = [  # name, wrk script, data file key, raw pgbench script (None: no ra
 ]
 
 
+def _carts_of_load(items_path):
+    with open(items_path) as f:
+        ids = ",".join(f"'{line.split()[0]}'" for line in f if line.strip())
+    return f"from cart.mt_doc_shoppingcart where id in ({ids})"
+
+
+def fill_carts(config, items_path):
+    """Add item is measured at its steady state: every cart of the load already holds a line of each product the
+    script cycles through (SKUS), so the snapshot the API writes keeps one size through the measured phases, the size
+    its raw twin writes. Until then a cart's document grows with each new line (1 → 20 lines, about 0.4 → 2.1 kB
+    of JSON; past 2 kB PostgreSQL compresses it on every write). Each wrk run starts the products' cycle again
+    (bench/wrk/add-item.lua), so the runs get longer until one has gone round them all; bounded."""
+    fewest_lines = f"select coalesce(min(jsonb_array_length(data->'lines')), 0) {_carts_of_load(items_path)}"
+    seconds = config["warmup_s"]
+    while int(psql(fewest_lines)) < len(SKUS):
+        if seconds > 240:
+            raise RuntimeError(f"the load's carts still hold fewer than {len(SKUS)} lines after runs of up to "
+                               f"{seconds // 2} s of add item")
+        load.wrk("add-item.lua", 8, seconds, items_path, nonce=f"f{uuid.uuid4().hex[:8]}")
+        seconds *= 2
+
+
+def cart_document(items_path):
+    """The JSON of the load's median cart (by size) as stored now: what add item's raw twin writes as its snapshot."""
+    return psql(f"select data::text {_carts_of_load(items_path)} order by length(data::text), id "
+                f"offset (select count(*) / 2 {_carts_of_load(items_path)}) limit 1")
+
+
 def commands(config, data, sampler, costs=None):
     """Measurement 1 and 2: each command and its raw-SQL twin at 1, 8, 32 clients, one after the other; with `costs`,
-    also the statements, connection checkouts and CPU (host, PostgreSQL) per request of each API point."""
+    also the statements, connection checkouts and CPU (host, PostgreSQL) per request of each API point. Add item's
+    twin writes the document of the load's median cart, read right before it runs (`cart_document`)."""
     psql_file(os.path.join(ROOT, "bench", "pgbench", "setup.sql"), {"streams": config["raw_streams"]})
     results, raw_cache = {}, {}
     for name, script, key, raw_script in COMMANDS:
         sampler.phase = "warmup"
         load.wrk(script, 8, config["warmup_s"], data.get(key), nonce=f"w{uuid.uuid4().hex[:8]}")
+        if name == "add_item":
+            fill_carts(config, data[key])
         rows = []
         for clients in config["clients"]:
             sampler.phase = f"load:{name}"
@@ -170,8 +201,12 @@ def commands(config, data, sampler, costs=None):
             sampler.phase = "raw"
             cache_key = (raw_script, clients)
             if cache_key not in raw_cache:
-                raw_cache[cache_key] = load.pgbench(raw_script, clients, config["command_s"],
-                                                    {"streams": config["raw_streams"]})
+                variables, document = {"streams": config["raw_streams"]}, {}
+                if name == "add_item":
+                    variables["doc"] = cart_document(data[key])
+                    document = {"document_chars": len(variables["doc"]),
+                                "document_lines": len(json.loads(variables["doc"])["lines"])}
+                raw_cache[cache_key] = {**load.pgbench(raw_script, clients, config["command_s"], variables), **document}
             raw = raw_cache[cache_key]
             ratio = round(api["tx_per_s"] / raw["tx_per_s"], 3) if raw["tx_per_s"] else None
             rows.append({"clients": clients, "api": api, "raw": raw, "ratio": ratio})
