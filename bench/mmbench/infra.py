@@ -218,16 +218,19 @@ def enable_statement_counts():
     psql("create extension if not exists pg_stat_statements")
 
 
-def _cpu_seconds(pid):
+def _cpu_seconds(pid, reaped_children=False):
+    """User and system CPU of a process; with `reaped_children`, also what its children that have exited used."""
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    ticks = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if reaped_children else 0)
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _postgres_cpu_seconds():
     """CPU of the bench cluster's postgres processes (its postmaster and every process it started: backends,
-    background workers), not of other clusters on the machine. Pooled backends live through a measurement, so their
-    CPU is all counted; one that exits in between loses what it used."""
+    background workers), not of other clusters on the machine. A backend that exits during a measurement is counted
+    too: the postmaster reaps it, and the kernel adds its CPU to the postmaster's children's time. (Without that, a
+    pool closing idle connections made PostgreSQL's CPU per request come out negative.)"""
     try:
         with open(os.path.join(LOCAL, "pg", "data", "postmaster.pid")) as f:
             postmaster = f.readline().strip()
@@ -242,7 +245,7 @@ def _postgres_cpu_seconds():
                 with open(f"/proc/{name}/stat") as f:
                     if f.read().rsplit(")", 1)[1].split()[1] != postmaster:
                         continue
-            total += _cpu_seconds(name)
+            total += _cpu_seconds(name, reaped_children=name == postmaster)
         except OSError:
             continue
     return total

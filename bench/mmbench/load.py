@@ -29,12 +29,13 @@ def wrk(script, clients, seconds, data=None, delay_ms=0, nonce="0", rate=None):
             "max_ms": raw["max"] / 1000, "mean_ms": round(raw["mean"] / 1000, 3)}
 
 
-def pgbench(script, clients, seconds, variables=None):
-    """Closed-loop raw SQL load with pgbench (extended protocol, like Npgsql), per-transaction latencies from its
-    log. Returns tx/s, latency percentiles (ms) and failed transactions."""
+def pgbench(script, clients, seconds, variables=None, mode="extended"):
+    """Closed-loop raw SQL load with pgbench (extended protocol, like Npgsql; `mode="prepared"`: each statement
+    prepared once per connection, as Npgsql's auto-prepare does), per-transaction latencies from its log. Returns tx/s,
+    latency percentiles (ms), failed transactions and the protocol mode."""
     threads = max(1, min(2, clients))
     workdir = tempfile.mkdtemp(prefix="mm-pgbench-")
-    args = ["pgbench", "-n", "-M", "extended", "-c", str(clients), "-j", str(threads), "-T", str(seconds),
+    args = ["pgbench", "-n", "-M", mode, "-c", str(clients), "-j", str(threads), "-T", str(seconds),
             "-l", "--log-prefix", os.path.join(workdir, "tx"), "-f", os.path.join(PGBENCH_DIR, script)]
     for name, value in (variables or {}).items():
         args += ["-D", f"{name}={value}"]
@@ -53,7 +54,7 @@ def pgbench(script, clients, seconds, variables=None):
         shutil.rmtree(workdir, ignore_errors=True)
     latencies.sort()
     pick = lambda q: round(latencies[min(len(latencies) - 1, int(q * len(latencies)))] / 1000, 3) if latencies else None
-    return {"clients": clients, "seconds": seconds, "transactions": len(latencies), "tx_per_s": round(tps, 1),
+    return {"clients": clients, "seconds": seconds, "mode": mode, "transactions": len(latencies), "tx_per_s": round(tps, 1),
             "errors": failed, "p50_ms": pick(0.50), "p95_ms": pick(0.95), "p99_ms": pick(0.99)}
 
 

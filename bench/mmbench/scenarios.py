@@ -152,6 +152,11 @@ COMMANDS = [  # name, wrk script, data file key, raw pgbench script (None: no ra
 ]
 
 
+# The client count at which the raw twins also run prepared (pgbench -M prepared): the host's connections prepare
+# the statements they send often (Max Auto Prepare, ADR 0015), and PostgreSQL then skips their parse and plan.
+PREPARED_CLIENTS = 8
+
+
 def _carts_of_load(items_path):
     with open(items_path) as f:
         ids = ",".join(f"'{line.split()[0]}'" for line in f if line.strip())
@@ -183,9 +188,10 @@ def cart_document(items_path):
 def commands(config, data, sampler, costs=None):
     """Measurement 1 and 2: each command and its raw-SQL twin at 1, 8, 32 clients, one after the other; with `costs`,
     also the statements, connection checkouts and CPU (host, PostgreSQL) per request of each API point. Add item's
-    twin writes the document of the load's median cart, read right before it runs (`cart_document`)."""
+    twin writes the document of the load's median cart, read right before it runs (`cart_document`). At
+    PREPARED_CLIENTS the twins also run with prepared statements, as the host's connections send them (ADR 0015)."""
     psql_file(os.path.join(ROOT, "bench", "pgbench", "setup.sql"), {"streams": config["raw_streams"]})
-    results, raw_cache = {}, {}
+    results = {}
     for name, script, key, raw_script in COMMANDS:
         sampler.phase = "warmup"
         load.wrk(script, 8, config["warmup_s"], data.get(key), nonce=f"w{uuid.uuid4().hex[:8]}")
@@ -199,19 +205,23 @@ def commands(config, data, sampler, costs=None):
             if costs:
                 api["per_request"] = costs.per_request(before, costs.snapshot(), api["requests"])
             sampler.phase = "raw"
-            cache_key = (raw_script, clients)
-            if cache_key not in raw_cache:
-                variables, document = {"streams": config["raw_streams"]}, {}
-                if name == "add_item":
-                    variables["doc"] = cart_document(data[key])
-                    document = {"document_chars": len(variables["doc"]),
-                                "document_lines": len(json.loads(variables["doc"])["lines"])}
-                raw_cache[cache_key] = {**load.pgbench(raw_script, clients, config["command_s"], variables), **document}
-            raw = raw_cache[cache_key]
+            variables, document = {"streams": config["raw_streams"]}, {}
+            if name == "add_item":
+                variables["doc"] = cart_document(data[key])
+                document = {"document_chars": len(variables["doc"]),
+                            "document_lines": len(json.loads(variables["doc"])["lines"])}
+            raw = {**load.pgbench(raw_script, clients, config["command_s"], variables), **document}
             ratio = round(api["tx_per_s"] / raw["tx_per_s"], 3) if raw["tx_per_s"] else None
-            rows.append({"clients": clients, "api": api, "raw": raw, "ratio": ratio})
+            row = {"clients": clients, "api": api, "raw": raw, "ratio": ratio}
+            if clients == PREPARED_CLIENTS:
+                row["raw_prepared"] = load.pgbench(raw_script, clients, config["command_s"], variables, mode="prepared")
+                prepared = row["raw_prepared"]["tx_per_s"]
+                row["ratio_prepared"] = round(api["tx_per_s"] / prepared, 3) if prepared else None
+            rows.append(row)
             log(f"{name:13s} c={clients:<3d} API {api['tx_per_s']:8.1f} tx/s p99 {api['p99_ms']:7.1f} ms "
-                f"errors {api['errors']} | raw {raw['tx_per_s']:8.1f} tx/s p99 {raw['p99_ms']:6.2f} ms | ratio {ratio}")
+                f"errors {api['errors']} | raw {raw['tx_per_s']:8.1f} tx/s p99 {raw['p99_ms']:6.2f} ms | ratio {ratio}"
+                + (f" | raw prepared {row['raw_prepared']['tx_per_s']:8.1f} tx/s, ratio {row['ratio_prepared']}"
+                   if "raw_prepared" in row else ""))
         results[name] = {"raw_script": f"bench/pgbench/{raw_script}", "rows": rows}
     sampler.phase = "idle"
     return results
