@@ -33,6 +33,15 @@ def command_table(results):
         lines += ["", f"Add item's raw twin writes the load's median cart as it stood right before the raw runs: "
                       f"{twin['document_lines']} lines, {twin['document_chars']:,} characters of JSON "
                       f"(bench/pgbench/append.sql, method point 4)."]
+    upkept = [f"{name.replace('_', ' ')} {row['clients']} {side}: {u['checkpoints']} checkpoint(s), "
+              f"{u['autovacuums_and_analyzes']} autovacuum/analyze"
+              for name, block in results["commands"].items() for row in block["rows"]
+              for side, u in (("API", row["api"].get("upkeep")), ("raw", row["raw"].get("upkeep")),
+                              ("raw prepared", row.get("raw_prepared", {}).get("upkeep")))
+              if u and (u["checkpoints"] or u["autovacuums_and_analyzes"])]
+    if any("upkeep" in row["api"] for block in results["commands"].values() for row in block["rows"]):
+        lines += ["", "Each phase above started from a settled database (vacuum, analyze, checkpoint). Upkeep that "
+                      "still ran inside a phase: " + ("; ".join(upkept) if upkept else "none") + "."]
     prepared = [(name, row) for name, block in results["commands"].items() for row in block["rows"]
                 if "raw_prepared" in row]
     if prepared:

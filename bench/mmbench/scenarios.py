@@ -189,7 +189,9 @@ def commands(config, data, sampler, costs=None):
     """Measurement 1 and 2: each command and its raw-SQL twin at 1, 8, 32 clients, one after the other; with `costs`,
     also the statements, connection checkouts and CPU (host, PostgreSQL) per request of each API point. Add item's
     twin writes the document of the load's median cart, read right before it runs (`cart_document`). At
-    PREPARED_CLIENTS the twins also run with prepared statements, as the host's connections send them (ADR 0015)."""
+    PREPARED_CLIENTS the twins also run with prepared statements, as the host's connections send them (ADR 0015).
+    Every measured phase, the API's and the twins' alike, starts from a settled database (`settle_database`: the
+    upkeep the previous phase's writes made due does not land in the next one) and records what upkeep still ran."""
     psql_file(os.path.join(ROOT, "bench", "pgbench", "setup.sql"), {"streams": config["raw_streams"]})
     results = {}
     for name, script, key, raw_script in COMMANDS:
@@ -199,22 +201,27 @@ def commands(config, data, sampler, costs=None):
             fill_carts(config, data[key])
         rows = []
         for clients in config["clients"]:
+            upkeep = settle_database()
             sampler.phase = f"load:{name}"
             before = costs.snapshot() if costs else None
             api = load.wrk(script, clients, config["command_s"], data.get(key), nonce=uuid.uuid4().hex[:8])
             if costs:
                 api["per_request"] = costs.per_request(before, costs.snapshot(), api["requests"])
+            api["upkeep"] = upkeep()
             sampler.phase = "raw"
             variables, document = {"streams": config["raw_streams"]}, {}
             if name == "add_item":
                 variables["doc"] = cart_document(data[key])
                 document = {"document_chars": len(variables["doc"]),
                             "document_lines": len(json.loads(variables["doc"])["lines"])}
-            raw = {**load.pgbench(raw_script, clients, config["command_s"], variables), **document}
+            upkeep = settle_database()
+            raw = {**load.pgbench(raw_script, clients, config["command_s"], variables), **document, "upkeep": upkeep()}
             ratio = round(api["tx_per_s"] / raw["tx_per_s"], 3) if raw["tx_per_s"] else None
             row = {"clients": clients, "api": api, "raw": raw, "ratio": ratio}
             if clients == PREPARED_CLIENTS:
-                row["raw_prepared"] = load.pgbench(raw_script, clients, config["command_s"], variables, mode="prepared")
+                upkeep = settle_database()
+                row["raw_prepared"] = {**load.pgbench(raw_script, clients, config["command_s"], variables,
+                                                      mode="prepared"), "upkeep": upkeep()}
                 prepared = row["raw_prepared"]["tx_per_s"]
                 row["ratio_prepared"] = round(api["tx_per_s"] / prepared, 3) if prepared else None
             rows.append(row)
