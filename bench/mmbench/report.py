@@ -33,8 +33,7 @@ def command_table(results):
         lines += ["", f"Add item's raw twin writes the load's median cart as it stood right before the raw runs: "
                       f"{twin['document_lines']} lines, {twin['document_chars']:,} characters of JSON "
                       f"(bench/pgbench/append.sql, method point 4)."]
-    upkept = [f"{name.replace('_', ' ')} {row['clients']} {side}: {u['checkpoints']} checkpoint(s), "
-              f"{u['autovacuums_and_analyzes']} autovacuum/analyze"
+    upkept = [f"{name.replace('_', ' ')} {row['clients']} {side}: {upkeep_counts(u)}"
               for name, block in results["commands"].items() for row in block["rows"]
               for side, u in (("API", row["api"].get("upkeep")), ("raw", row["raw"].get("upkeep")),
                               ("raw prepared", row.get("raw_prepared", {}).get("upkeep")))
@@ -237,6 +236,10 @@ def console(results):
     print()
 
 
+def upkeep_counts(u):
+    return f"{u['checkpoints']} checkpoint(s), {u['autovacuums_and_analyzes']} autovacuum/analyze run(s)"
+
+
 def upkeep(phase):
     """The database's upkeep that still ran inside a latency phase after the bench had settled it (vacuum, checkpoint)."""
     u = phase.get("database_upkeep_during")
@@ -244,7 +247,7 @@ def upkeep(phase):
         return ""
     gc = u.get("host_gc") or {}
     collections = " / ".join(f"{gc[g]:.0f}" for g in ("gen0", "gen1", "gen2") if g in gc)
-    return (f"; during it: {u['checkpoints']} checkpoint(s), {u['autovacuums_and_analyzes']} autovacuum/analyze run(s)"
+    return (f"; during it: {upkeep_counts(u)}"
             + (f"; host GC: {collections} collections (gen0 / gen1 / gen2), {1000 * gc['pause_s']:.0f} ms paused"
                if "pause_s" in gc else ""))
 

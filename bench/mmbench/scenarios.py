@@ -185,6 +185,25 @@ def cart_document(items_path):
                 f"offset (select count(*) / 2 {_carts_of_load(items_path)}) limit 1")
 
 
+def settled(measure):
+    """Runs a measurement from a settled database (`settle_database`) and records the upkeep that still ran inside it."""
+    during = settle_database()
+    return {**measure(), "upkeep": during()}
+
+
+def _api_phase(script, clients, seconds, data, costs):
+    before = costs.snapshot() if costs else None
+    api = load.wrk(script, clients, seconds, data, nonce=uuid.uuid4().hex[:8])
+    if costs:
+        api["per_request"] = costs.per_request(before, costs.snapshot(), api["requests"])
+    return api
+
+
+def _share(api, raw):
+    """API tx/s ÷ raw tx/s."""
+    return round(api["tx_per_s"] / raw["tx_per_s"], 3) if raw["tx_per_s"] else None
+
+
 def commands(config, data, sampler, costs=None):
     """Measurement 1 and 2: each command and its raw-SQL twin at 1, 8, 32 clients, one after the other; with `costs`,
     also the statements, connection checkouts and CPU (host, PostgreSQL) per request of each API point. Add item's
@@ -201,32 +220,23 @@ def commands(config, data, sampler, costs=None):
             fill_carts(config, data[key])
         rows = []
         for clients in config["clients"]:
-            upkeep = settle_database()
             sampler.phase = f"load:{name}"
-            before = costs.snapshot() if costs else None
-            api = load.wrk(script, clients, config["command_s"], data.get(key), nonce=uuid.uuid4().hex[:8])
-            if costs:
-                api["per_request"] = costs.per_request(before, costs.snapshot(), api["requests"])
-            api["upkeep"] = upkeep()
+            api = settled(lambda: _api_phase(script, clients, config["command_s"], data.get(key), costs))
             sampler.phase = "raw"
             variables, document = {"streams": config["raw_streams"]}, {}
             if name == "add_item":
                 variables["doc"] = cart_document(data[key])
                 document = {"document_chars": len(variables["doc"]),
                             "document_lines": len(json.loads(variables["doc"])["lines"])}
-            upkeep = settle_database()
-            raw = {**load.pgbench(raw_script, clients, config["command_s"], variables), **document, "upkeep": upkeep()}
-            ratio = round(api["tx_per_s"] / raw["tx_per_s"], 3) if raw["tx_per_s"] else None
-            row = {"clients": clients, "api": api, "raw": raw, "ratio": ratio}
+            raw = settled(lambda: {**load.pgbench(raw_script, clients, config["command_s"], variables), **document})
+            row = {"clients": clients, "api": api, "raw": raw, "ratio": _share(api, raw)}
             if clients == PREPARED_CLIENTS:
-                upkeep = settle_database()
-                row["raw_prepared"] = {**load.pgbench(raw_script, clients, config["command_s"], variables,
-                                                      mode="prepared"), "upkeep": upkeep()}
-                prepared = row["raw_prepared"]["tx_per_s"]
-                row["ratio_prepared"] = round(api["tx_per_s"] / prepared, 3) if prepared else None
+                row["raw_prepared"] = settled(lambda: load.pgbench(raw_script, clients, config["command_s"], variables,
+                                                                   mode="prepared"))
+                row["ratio_prepared"] = _share(api, row["raw_prepared"])
             rows.append(row)
             log(f"{name:13s} c={clients:<3d} API {api['tx_per_s']:8.1f} tx/s p99 {api['p99_ms']:7.1f} ms "
-                f"errors {api['errors']} | raw {raw['tx_per_s']:8.1f} tx/s p99 {raw['p99_ms']:6.2f} ms | ratio {ratio}"
+                f"errors {api['errors']} | raw {raw['tx_per_s']:8.1f} tx/s p99 {raw['p99_ms']:6.2f} ms | ratio {row['ratio']}"
                 + (f" | raw prepared {row['raw_prepared']['tx_per_s']:8.1f} tx/s, ratio {row['ratio_prepared']}"
                    if "raw_prepared" in row else ""))
         results[name] = {"raw_script": f"bench/pgbench/{raw_script}", "rows": rows}
