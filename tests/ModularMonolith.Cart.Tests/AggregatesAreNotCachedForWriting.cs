@@ -3,7 +3,6 @@ using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
-using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
 using Xunit;
 
@@ -25,12 +24,7 @@ public sealed class AggregatesAreNotCachedForWriting(CartApp app)
     [Fact]
     public void No_module_store_caches_aggregates_for_writing()
     {
-        foreach (var store in new IDocumentStore[]
-                 {
-                     app.Host.Services.GetRequiredService<ICartStore>(),
-                     app.Host.Services.GetRequiredService<Accounts.IAccountsStore>(),
-                     app.Host.Services.GetRequiredService<Orders.IOrdersStore>()
-                 })
+        foreach (var store in app.ModuleStores)
         {
             var caching = ((StoreOptions)store.Options).Events.AggregateWriteCaching;
             caching.IsEnabledForAnyType.ShouldBeFalse(

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Alba;
+using Marten;
 using Marten.Events;
 using Microsoft.Extensions.DependencyInjection;
 using ModularMonolith.Cart.Catalog;
@@ -16,6 +17,14 @@ public sealed class CartApp : AppFixture
     public DatabaseCalls Database { get; } = new();
 
     protected override void ConfigureServices(IServiceCollection services) => Database.Observe<ICartStore>(services);
+
+    /// <summary>The Marten store of every module the host runs: Cart, Accounts, Orders.</summary>
+    public IReadOnlyList<IDocumentStore> ModuleStores =>
+    [
+        Host.Services.GetRequiredService<ICartStore>(),
+        Host.Services.GetRequiredService<Accounts.IAccountsStore>(),
+        Host.Services.GetRequiredService<Orders.IOrdersStore>()
+    ];
 
     /// <summary>The seeds' catalog, under skus unique to one test so tests can change prices independently.</summary>
     public async Task<Catalog> SeedCatalogAsync()

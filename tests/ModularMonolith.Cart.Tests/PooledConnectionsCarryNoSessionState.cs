@@ -33,12 +33,7 @@ public sealed class PooledConnectionsCarryNoSessionState(CartApp app)
         }
         await app.WaitForAsyncProjectionsAsync();
 
-        foreach (var store in new IDocumentStore[]
-                 {
-                     app.Host.Services.GetRequiredService<ICartStore>(),
-                     app.Host.Services.GetRequiredService<Accounts.IAccountsStore>(),
-                     app.Host.Services.GetRequiredService<Orders.IOrdersStore>()
-                 })
+        foreach (var store in app.ModuleStores)
         {
             var leftovers = await SessionStateOfIdleConnectionsAsync(Pool(store));
             leftovers.ShouldBeEmpty(store.GetType().Name);
