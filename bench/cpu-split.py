@@ -14,10 +14,10 @@ what ran (kernel by system call, the runtime, managed code by assembly); Postgre
 (overlapping: a sample in the append function that waits on the WAL counts in both). Usage:
   python3 bench/cpu-split.py [SECONDS]
 """
-import collections, json, os, re, subprocess, sys, tempfile, time
+import collections, json, os, re, shutil, subprocess, sys, tempfile, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mmbench import load, scenarios
-from mmbench.infra import Host, Costs, ROOT, enable_statement_counts, log, postgres
+from mmbench.infra import Host, Costs, ROOT, build_host, enable_statement_counts, log, postgres
 
 HZ = 499
 
@@ -89,8 +89,7 @@ def host_kind(stack):
 
 def main():
     seconds = int(sys.argv[1]) if len(sys.argv) > 1 else 15
-    dll = subprocess.run(["bash", os.path.join(ROOT, "eng", "build-host.sh")], capture_output=True, text=True,
-                         check=True).stdout.strip()
+    dll = build_host()
     postgres("destroy"); postgres("start"); enable_statement_counts()
     scenarios.create_schema_objects(dll)
     host = Host(dll)
@@ -117,7 +116,10 @@ def main():
     finally:
         host.stop(); postgres("stop")
 
-    samples = parse(script)
+    try:
+        samples = parse(script)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)  # perf.data and its text: tens of MB
     total = len(samples)
     by_process = collections.Counter()
     host_parts, postgres_parts = collections.Counter(), collections.Counter()

@@ -1,7 +1,7 @@
 """bench/run.sh [--quick|--full]: one run of every measurement of issue #7 (see docs/benchmarks.md)."""
 import json, os, platform, re, subprocess, sys, time, traceback
 from . import report, scenarios, writepath
-from .infra import LOCAL, PG_PORT, ROOT, Costs, Host, Sampler, enable_statement_counts, log, pg_settings, postgres, psql
+from .infra import LOCAL, PG_PORT, ROOT, Costs, Host, Sampler, build_host, enable_statement_counts, log, pg_settings, postgres, psql
 
 MODES = {
     "quick": {"clients": [1, 8, 32], "warmup_s": 1, "command_s": 4, "raw_streams": 2000, "carts": 256, "lag_s": 6,
@@ -44,8 +44,7 @@ def main():
         return 0
     if "--rebuild-only" in sys.argv:  # measurement 5 alone, at the sizes given (default 1,000,000 events)
         sizes = [int(a) for a in sys.argv[sys.argv.index("--rebuild-only") + 1:]] or [1_000_000]
-        dll = subprocess.run(["bash", os.path.join(ROOT, "bench", "build-host.sh")], check=True, capture_output=True,
-                             text=True).stdout.strip().splitlines()[-1]
+        dll = build_host()
         postgres("destroy")
         postgres("start")
         try:
@@ -77,8 +76,7 @@ def main():
                "note": report.TARGETS_NOTE}
     log(f"mode {mode}; {report.TARGETS_NOTE}")
     log("building the host (Release, codegen write, ReadyToRun publish) in .local/static-host/src")
-    dll = subprocess.run(["bash", os.path.join(ROOT, "bench", "build-host.sh")], check=True, capture_output=True,
-                         text=True).stdout.strip().splitlines()[-1]
+    dll = build_host()
     log(f"fresh PostgreSQL on 127.0.0.1:{PG_PORT} with durable settings")
     postgres("destroy")
     postgres("start")

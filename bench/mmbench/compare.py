@@ -1,9 +1,9 @@
 """bench/run.sh --compare 'name:ENV=V,ENV=V' ...: the same build and database, the host started once per variant
 (environment only: GC, pool, logging settings), two rounds in alternating order; add item at 1 and 8 clients and
 open cart at 8. For trying a setting before it goes into src/; the before/after of record comes from the full tool."""
-import os, subprocess, sys
+import sys
 from . import load, scenarios
-from .infra import Host, ROOT, log, postgres
+from .infra import Host, build_host, log, postgres
 
 
 def parse(spec):
@@ -13,8 +13,7 @@ def parse(spec):
 
 def main(args):
     variants = [("baseline", {})] + [parse(a) for a in args]
-    dll = subprocess.run(["bash", os.path.join(ROOT, "bench", "build-host.sh")], check=True, capture_output=True,
-                         text=True).stdout.strip().splitlines()[-1]
+    dll = build_host()
     postgres("destroy")
     postgres("start")
     scenarios.create_schema_objects(dll)

@@ -20,6 +20,13 @@ def log(message):
     print(f"bench: {message}", flush=True)
 
 
+def build_host():
+    """The host as the checks and the benchmark run it (eng/build-host.sh: Release, pre-generated code, ReadyToRun;
+    reused while the sources are unchanged); returns its dll's path."""
+    return subprocess.run(["bash", os.path.join(ROOT, "bench", "build-host.sh")], check=True, capture_output=True,
+                          text=True).stdout.strip().splitlines()[-1]
+
+
 # --- PostgreSQL -----------------------------------------------------------------------------------------------------
 
 def postgres(action):

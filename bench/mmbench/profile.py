@@ -1,16 +1,15 @@
 """bench/run.sh --profile [add_item|open_cart|open_account] [clients]: one command under load with
 pg_stat_statements on, then the statements by total time per request. Not a measurement: a tool to find the gap."""
-import os, subprocess, sys
+import sys
 from . import load, scenarios
-from .infra import Host, LOCAL, ROOT, log, postgres, psql
+from .infra import Host, LOCAL, build_host, log, postgres, psql
 
 
 def main(args):
     name = args[0] if args else "add_item"
     clients = int(args[1]) if len(args) > 1 else 1
     script, key = {c[0]: (c[1], c[2]) for c in scenarios.COMMANDS}[name]
-    dll = subprocess.run(["bash", os.path.join(ROOT, "bench", "build-host.sh")], check=True, capture_output=True,
-                         text=True).stdout.strip().splitlines()[-1]
+    dll = build_host()
     postgres("destroy")
     postgres("start")
     psql("alter system set shared_preload_libraries = 'pg_stat_statements'")
