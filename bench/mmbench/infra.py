@@ -258,12 +258,18 @@ def _postgres_cpu_seconds():
     return total
 
 
+MODULE_SCHEMAS = "('cart', 'orders', 'accounts')"
+
+
 class Costs:
     """What requests cost, as deltas around a load: statements and connection resets (DISCARD ALL / DISCARD TEMP: Npgsql
     resets a connection it gets back, except in the module stores' pools since ADR 0019 (No Reset On Close), so these
     count the checkouts of Wolverine's and the host's own pools only; scenarios.checkouts_per_add_item counts every
     checkout on a host with the reset turned back on) from pg_stat_statements, host and PostgreSQL CPU from /proc. The host's background
-    work (high-water polling, durability agent) in the same seconds is included; it is small beside the load."""
+    work (high-water polling, durability agent) in the same seconds is included; it is small beside the load.
+    Also the rows the modules' tables updated, and the share PostgreSQL updated in place (HOT: no new index entries),
+    from pg_stat_user_tables: backends report those counts about once a second, so a window's last second may land in
+    the next window; both counts lag alike, so the share holds."""
 
     def __init__(self, host_pid):
         self.host_pid = host_pid
@@ -275,12 +281,16 @@ class Costs:
 
     def snapshot(self):
         reset = ", ".join("'" + q.replace("'", "''") + "'" for q in self.RESET)
-        statements, sql, discards = psql(
+        # One statement (per_request takes it off the counts): the row updates come as subqueries.
+        statements, sql, discards, updates, in_place = psql(
             "select coalesce(sum(calls), 0), coalesce(sum(calls) filter (where query not ilike 'BEGIN%' and query not in "
-            f"('COMMIT', 'ROLLBACK', {reset})), 0), coalesce(sum(calls) filter (where query in ('DISCARD ALL', 'DISCARD TEMP')), 0) "
+            f"('COMMIT', 'ROLLBACK', {reset})), 0), coalesce(sum(calls) filter (where query in ('DISCARD ALL', 'DISCARD TEMP')), 0), "
+            f"(select coalesce(sum(n_tup_upd), 0) from pg_stat_user_tables where schemaname in {MODULE_SCHEMAS}), "
+            f"(select coalesce(sum(n_tup_hot_upd), 0) from pg_stat_user_tables where schemaname in {MODULE_SCHEMAS}) "
             "from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())"
         ).split("\t")
         return {"statements": int(statements), "sql_statements": int(sql), "checkouts": int(discards),
+                "row_updates": int(updates), "in_place_updates": int(in_place),
                 "host_cpu_s": _cpu_seconds(self.host_pid), "pg_cpu_s": _postgres_cpu_seconds()}
 
     @staticmethod
@@ -293,4 +303,6 @@ class Costs:
                 "sql_statements": round((d["sql_statements"] - 1) / requests, 2),
                 "checkouts": round(d["checkouts"] / requests, 2),
                 "host_cpu_ms": round(1000 * d["host_cpu_s"] / requests, 3),
-                "pg_cpu_ms": round(1000 * d["pg_cpu_s"] / requests, 3)}
+                "pg_cpu_ms": round(1000 * d["pg_cpu_s"] / requests, 3),
+                "row_updates": round(d["row_updates"] / requests, 2),
+                "in_place_share": round(d["in_place_updates"] / d["row_updates"], 3) if d["row_updates"] > 0 else None}

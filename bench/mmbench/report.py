@@ -13,15 +13,21 @@ def fmt(value, digits=1):
     return str(value)
 
 
+def in_place(cost):
+    share = cost.get("in_place_share")
+    return "no updates" if share is None else f"{share * 100:.0f} % in place"
+
+
 def command_table(results):
     lines = ["| Command | Clients | API tx/s | API p50 / p95 / p99 ms | Errors | Raw SQL tx/s | Raw p50 / p95 / p99 ms | Ratio API ÷ raw "
-             "| Per request: statements (SQL without BEGIN/COMMIT/reset) · resets (Wolverine's pools; module pools have none, ADR 0019) · host CPU ms · PostgreSQL CPU ms |",
+             "| Per request: statements (SQL without BEGIN/COMMIT/reset) · resets (Wolverine's pools; module pools have none, ADR 0019) · host CPU ms · PostgreSQL CPU ms · rows updated (share in place, HOT) |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for name, block in results["commands"].items():
         for row in block["rows"]:
             a, r = row["api"], row["raw"]
             c = a.get("per_request")
             cost = (f"{c['statements']:.1f} ({c['sql_statements']:.1f}) · {c['checkouts']:.2f} · {c['host_cpu_ms']:.2f} · {c['pg_cpu_ms']:.2f}"
+                    + (f" · {c['row_updates']:.2f} ({in_place(c)})" if "row_updates" in c else "")
                     if c else "not measured")
             lines.append(f"| {name.replace('_', ' ')} | {row['clients']} | {a['tx_per_s']:,.0f} | "
                          f"{a['p50_ms']:.1f} / {a['p95_ms']:.1f} / {a['p99_ms']:.1f} | {a['errors']} | "

@@ -1,6 +1,6 @@
 -- The raw-SQL limit's tables: copies of the cart module's event and snapshot tables and of the documents a sign-up
--- writes (same columns, defaults, primary keys, unique (stream_id, version), the foreign key and the customer
--- index), in a schema of their own so
+-- writes (same columns, defaults, primary keys, unique (stream_id, version), the foreign key and every index the
+-- module's tables have), in a schema of their own so
 -- the raw load never touches the API's data. :streams pre-created streams (version 1, with a snapshot) take the
 -- append load. Run with psql -v streams=N.
 drop schema if exists rawbench cascade;

@@ -41,7 +41,12 @@ public static class CartModule
                 rebuild.MaximumHopperSize = 4 * rebuild.BatchSize;
             });
             store.Projections.Add<ProductPerformanceProjection>(ProjectionLifecycle.Async, AsyncReports.KeepRecentAggregates);
-            store.Schema.For<ShoppingCart>().Index(x => x.CustomerId);
+            // No index on the snapshot beyond its id: no query reads carts by anything else, and an index on a field
+            // of the JSON made every command's snapshot write a non-HOT update (an entry in each index per write, the
+            // old ones left to vacuum). Without it PostgreSQL updates the row in place on its page (bench/optimizations.md).
+            // A database from before keeps its customer index until `db-apply` drops it (docs/operations.md). A future
+            // query by customer would want a duplicated column (`Duplicate(x => x.CustomerId)`): its value never changes,
+            // so writes stay in place.
             // The catalog's documents are known up front, so `db-apply` creates their tables; Marten would otherwise
             // only create them on first use, which a Production database (no auto-create) refuses.
             store.Schema.For<Product>();
