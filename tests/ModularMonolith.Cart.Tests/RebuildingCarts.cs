@@ -133,18 +133,8 @@ public sealed class RebuildingCarts(CartApp app)
         await daemon.RebuildProjectionAsync("ShoppingCart", TimeSpan.FromMinutes(2), CancellationToken.None);
     }
 
-    private async Task<List<string>> ProgressionAsync()
-    {
-        await using var connection = new NpgsqlConnection(app.ConnectionString);
-        await connection.OpenAsync();
-        await using var select = new NpgsqlCommand(
-            "select name || ' ' || coalesce(last_seq_id, -1) || ' ' || mode from cart.mt_event_progression where name like 'ShoppingCart%' order by name",
-            connection);
-        var rows = new List<string>();
-        await using var reader = await select.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
-        return rows;
-    }
+    private Task<List<string>> ProgressionAsync() => app.ReadTextsAsync(
+        "select name || ' ' || coalesce(last_seq_id, -1) || ' ' || mode from cart.mt_event_progression where name like 'ShoppingCart%' order by name");
 
     /// <summary>
     /// Each cart's stored snapshot as PostgreSQL holds it (id, version, CLR type, JSON text), of the given carts or all.

@@ -1,6 +1,5 @@
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Shouldly;
 using Xunit;
 
@@ -22,8 +21,8 @@ public sealed class SnapshotWritesInPlace(CartApp app)
     [Fact]
     public async Task The_snapshot_table_keeps_its_primary_key_only_and_applying_the_schema_drops_the_old_customer_index()
     {
-        await ExecuteAsync($"create index if not exists {OldCustomerIndex} on cart.mt_doc_shoppingcart " +
-                           "using btree (((data ->> 'customerId')::uuid))");
+        await app.ExecuteSqlAsync($"create index if not exists {OldCustomerIndex} on cart.mt_doc_shoppingcart " +
+                                  "using btree (((data ->> 'customerId')::uuid))");
         (await SnapshotIndexesAsync()).ShouldContain(OldCustomerIndex);
 
         await app.Host.Services.GetRequiredService<ICartStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
@@ -31,24 +30,6 @@ public sealed class SnapshotWritesInPlace(CartApp app)
         (await SnapshotIndexesAsync()).ShouldBe(["pkey_mt_doc_shoppingcart_id"]);
     }
 
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(app.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private async Task<List<string>> SnapshotIndexesAsync()
-    {
-        await using var connection = new NpgsqlConnection(app.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "select indexname from pg_indexes where schemaname = 'cart' and tablename = 'mt_doc_shoppingcart' order by indexname",
-            connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var names = new List<string>();
-        while (await reader.ReadAsync()) names.Add(reader.GetString(0));
-        return names;
-    }
+    private Task<List<string>> SnapshotIndexesAsync() => app.ReadTextsAsync(
+        "select indexname from pg_indexes where schemaname = 'cart' and tablename = 'mt_doc_shoppingcart' order by indexname");
 }

@@ -115,6 +115,27 @@ public abstract class AppFixture : IAsyncLifetime
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>The first column of each row a query returns, as text, for tests that look at what PostgreSQL holds.</summary>
+    public async Task<List<string>> ReadTextsAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var texts = new List<string>();
+        while (await reader.ReadAsync()) texts.Add(reader.GetString(0));
+        return texts;
+    }
+
+    /// <summary>Runs one statement on the test database, for tests that set up a state the host would not write.</summary>
+    public async Task ExecuteSqlAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     public async Task DisposeAsync()
     {
         if (Host is not null) await Host.DisposeAsync();
